@@ -10,7 +10,7 @@ CC       ?= cc
 OPT      ?= -O2
 SANITIZE ?=
 CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -pthread -I. \
-            -fno-strict-aliasing $(SANITIZE) $(EXTRA_CFLAGS)
+            -fno-strict-aliasing -D_GNU_SOURCE $(SANITIZE) $(EXTRA_CFLAGS)
 LDLIBS   := -llz4 -lelf -lfdt -lreadline -lunwind -lm -pthread
 LDFLAGS  := $(SANITIZE)
 

@@ -1,0 +1,649 @@
+/* exec.c: the interpreter: computed-goto dispatch over translation blocks. */
+#include "core/exec.h"
+
+#include <stdatomic.h>
+
+#include "core/csr.h"
+#include "core/decode.h"
+#include "core/fpu.h"
+#include "core/guestmem.h"
+#include "core/hart.h"
+#include "core/mmu.h"
+#include "core/tb.h"
+#include "core/trap.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/*
+ * Dispatch is hidden behind these macros (as Lua's vmcase/vmbreak) so the
+ * handlers read as a list of cases.
+ */
+#define CASE(name) L_##name:
+#define NEXT do { op++; goto *dispatch[op->id]; } while (0)
+
+#define X(r) x[r]
+#define RS1 x[op->rs1]
+#define RS2 x[op->rs2]
+#define RD x[op->rd]
+
+static inline uint64_t sext32(uint64_t v) { return (uint64_t)(int64_t)(int32_t)v; }
+
+/* NaN boxing (F spec §"NaN Boxing of Narrower Values"). */
+static inline uint32_t unbox_s(uint64_t v)
+{
+	return (v >> 32) == 0xffffffffu ? (uint32_t)v : FPU_CANON_NAN_S;
+}
+static inline uint64_t box_s(uint32_t v) { return 0xffffffff00000000ull | v; }
+
+static inline bool resolve_rm(const struct hart *h, unsigned rm, int *out)
+{
+	if (rm == FPU_DYN)
+		rm = h->frm;
+	*out = (int)rm;
+	return rm <= FPU_RMM;
+}
+
+static int64_t div64(int64_t a, int64_t b)
+{
+	if (b == 0)
+		return -1;
+	if (a == INT64_MIN && b == -1)
+		return a;
+	return a / b;
+}
+
+static int64_t rem64(int64_t a, int64_t b)
+{
+	if (b == 0)
+		return a;
+	if (a == INT64_MIN && b == -1)
+		return 0;
+	return a % b;
+}
+
+static int32_t div32(int32_t a, int32_t b)
+{
+	if (b == 0)
+		return -1;
+	if (a == INT32_MIN && b == -1)
+		return a;
+	return a / b;
+}
+
+static int32_t rem32(int32_t a, int32_t b)
+{
+	if (b == 0)
+		return a;
+	if (a == INT32_MIN && b == -1)
+		return 0;
+	return a % b;
+}
+
+enum amo_kind { AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN,
+		AMO_MAX, AMO_MINU, AMO_MAXU };
+
+static uint64_t amo_apply(enum amo_kind k, uint64_t a, uint64_t b, unsigned size)
+{
+	if (size == 4) {
+		a = sext32(a);
+		b = sext32(b);
+	}
+	switch (k) {
+	case AMO_SWAP: return b;
+	case AMO_ADD: return a + b;
+	case AMO_XOR: return a ^ b;
+	case AMO_AND: return a & b;
+	case AMO_OR: return a | b;
+	case AMO_MIN: return (int64_t)a < (int64_t)b ? a : b;
+	case AMO_MAX: return (int64_t)a > (int64_t)b ? a : b;
+	case AMO_MINU:
+		if (size == 4)
+			return (uint32_t)a < (uint32_t)b ? a : b;
+		return a < b ? a : b;
+	default:
+		if (size == 4)
+			return (uint32_t)a > (uint32_t)b ? a : b;
+		return a > b ? a : b;
+	}
+}
+
+/* Host-atomic read-modify-write (plain `run` mode: harts share RAM freely,
+ * DESIGN.md §4.1); returns the old value. */
+static uint64_t amo_host(void *p, unsigned size, enum amo_kind k, uint64_t v)
+{
+	if (size == 4) {
+		uint32_t *q = p, old = __atomic_load_n(q, __ATOMIC_RELAXED);
+		uint32_t nv;
+		do {
+			nv = (uint32_t)amo_apply(k, old, v, 4);
+		} while (!__atomic_compare_exchange_n(q, &old, nv, true,
+						      __ATOMIC_SEQ_CST,
+						      __ATOMIC_RELAXED));
+		return old;
+	}
+	uint64_t *q = p, old = __atomic_load_n(q, __ATOMIC_RELAXED), nv;
+	do {
+		nv = amo_apply(k, old, v, 8);
+	} while (!__atomic_compare_exchange_n(q, &old, nv, true,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	return old;
+}
+
+void exec_run(struct hart *h, uint64_t budget)
+{
+	static const void *const dispatch[INSN_COUNT] = {
+#define INSN(name, match, mask, fmt) [INSN_##name] = &&L_##name,
+#include "core/insn.def"
+#undef INSN
+		[INSN_ILLEGAL] = &&L_ILLEGAL,
+		[INSN_TB_END] = &&L_TB_END,
+		[INSN_STOP] = &&L_STOP,
+	};
+	uint64_t *const x = h->x;
+	uint64_t left = budget;
+	struct tb *tb = NULL, *prev = NULL;
+	const struct op *op;
+	struct op *patched = NULL;
+	uint16_t patched_id = 0;
+	unsigned entered = 0;     /* instructions of tb counted at entry */
+	int slot = -1;
+	uint64_t gen0 = 0;
+	int memr;
+
+	/* Un-count the instructions of tb from `o` on (they did not retire)
+	 * and make `o` the current pc. */
+#define UNWIND(o)                                                           \
+	do {                                                                \
+		unsigned un_ = entered - (unsigned)((o) - tb->ops);         \
+		h->icount -= un_;                                           \
+		left += un_;                                                \
+		entered -= un_;                                             \
+		h->pc = (o)->pc;                                            \
+	} while (0)
+	/* The current op retired and the block must end after it. */
+#define END_AFTER()                                                         \
+	do {                                                                \
+		UNWIND(op + 1);                                             \
+		h->pc = op->pc + op->len;                                   \
+		goto next_tb;                                               \
+	} while (0)
+#define EXCEPTION(cause, tval)                                              \
+	do {                                                                \
+		UNWIND(op);                                                 \
+		trap_take(h, (cause), (tval));                              \
+		goto next_tb;                                               \
+	} while (0)
+#define TAKE_MEM_EXC() EXCEPTION(h->exc_cause, h->exc_tval)
+#define ILLEGAL_INSN() EXCEPTION(EXC_ILLEGAL, op->raw)
+	/* DESIGN.md §3: with exit_request set, the boundary before a memory
+	 * access is a safe point (one relaxed load beside the TLB lookup). */
+#define SAFE_POINT_BEFORE_MEM()                                             \
+	do {                                                                \
+		if (unlikely(atomic_load_explicit(&h->exit_request,         \
+						  memory_order_relaxed))) { \
+			UNWIND(op);                                         \
+			goto next_tb;                                       \
+		}                                                           \
+	} while (0)
+#define BRANCH(cond)                                                        \
+	do {                                                                \
+		if (cond) {                                                 \
+			h->pc = op->pc + (uint64_t)op->imm;                 \
+			slot = 0;                                           \
+		} else {                                                    \
+			h->pc = op->pc + op->len;                           \
+			slot = 1;                                           \
+		}                                                           \
+		goto chain;                                                 \
+	} while (0)
+#define LOAD(type, size)                                                    \
+	do {                                                                \
+		uint64_t a_ = RS1 + (uint64_t)op->imm;                      \
+		const struct tlb_entry *e_ = &h->tlb_data->r[tlb_index(a_)];\
+		SAFE_POINT_BEFORE_MEM();                                    \
+		if (likely((a_ & (PAGE_MASK | (size - 1))) == e_->tag)) {   \
+			RD = (uint64_t)(type)gmem_read(                     \
+				(void *)(uintptr_t)(a_ + e_->addend), size);\
+		} else {                                                    \
+			uint64_t v_;                                        \
+			memr = mmu_load(h, a_, size, &v_);                  \
+			if (memr == MEM_EXC)                                \
+				TAKE_MEM_EXC();                             \
+			RD = (uint64_t)(type)v_;                            \
+			if (memr)                                           \
+				END_AFTER();                                \
+		}                                                           \
+		NEXT;                                                       \
+	} while (0)
+#define STORE_VAL(size, val)                                                \
+	do {                                                                \
+		uint64_t a_ = RS1 + (uint64_t)op->imm;                      \
+		const struct tlb_entry *e_ = &h->tlb_data->w[tlb_index(a_)];\
+		SAFE_POINT_BEFORE_MEM();                                    \
+		if (likely((a_ & (PAGE_MASK | (size - 1))) == e_->tag)) {   \
+			gmem_write((void *)(uintptr_t)(a_ + e_->addend),    \
+				   size, (val));                            \
+		} else {                                                    \
+			memr = mmu_store(h, a_, size, (val));               \
+			if (memr == MEM_EXC)                                \
+				TAKE_MEM_EXC();                             \
+			if (memr)                                           \
+				END_AFTER();                                \
+		}                                                           \
+		NEXT;                                                       \
+	} while (0)
+#define FP_DIRTY() (h->mstatus |= MSTATUS_FS_DIRTY)
+#define FRS_S(r) unbox_s(h->f[r])
+#define FRS_D(r) (h->f[r])
+#define FWR_S(v) do { h->f[op->rd] = box_s(v); FP_DIRTY(); } while (0)
+#define FWR_D(v) do { h->f[op->rd] = (v); FP_DIRTY(); } while (0)
+	/* Run an FPU call with a resolved rounding mode, accrue flags. */
+#define FP_RM(stmt)                                                         \
+	do {                                                                \
+		int rm;                                                     \
+		unsigned fl = 0;                                            \
+		if (!resolve_rm(h, op->rm, &rm))                            \
+			ILLEGAL_INSN();                                     \
+		stmt;                                                       \
+		if (fl) {                                                   \
+			h->fflags |= fl;                                    \
+			FP_DIRTY();                                         \
+		}                                                           \
+		NEXT;                                                       \
+	} while (0)
+#define FP_NORM(stmt)                                                       \
+	do {                                                                \
+		unsigned fl = 0;                                            \
+		stmt;                                                       \
+		if (fl) {                                                   \
+			h->fflags |= fl;                                    \
+			FP_DIRTY();                                         \
+		}                                                           \
+		NEXT;                                                       \
+	} while (0)
+#define AMO(size, kind)                                                     \
+	do {                                                                \
+		uint64_t pa_;                                               \
+		SAFE_POINT_BEFORE_MEM();                                    \
+		void *p_ = mmu_atomic_ptr(h, RS1, size, false, &pa_);       \
+		if (!p_)                                                    \
+			TAKE_MEM_EXC();                                     \
+		uint64_t old_ = amo_host(p_, size, kind, RS2);              \
+		RD = size == 4 ? sext32(old_) : old_;                       \
+		if (mmu_note_code_write(h, pa_))                            \
+			END_AFTER();                                        \
+		NEXT;                                                       \
+	} while (0)
+#define LR(size)                                                            \
+	do {                                                                \
+		uint64_t pa_;                                               \
+		SAFE_POINT_BEFORE_MEM();                                    \
+		void *p_ = mmu_atomic_ptr(h, RS1, size, true, &pa_);        \
+		if (!p_)                                                    \
+			TAKE_MEM_EXC();                                     \
+		uint64_t v_ = size == 4 ? __atomic_load_n((uint32_t *)p_,   \
+					__ATOMIC_SEQ_CST)                   \
+				: __atomic_load_n((uint64_t *)p_,           \
+					__ATOMIC_SEQ_CST);                  \
+		h->resv_valid = true;                                       \
+		h->resv_addr = pa_;                                         \
+		h->resv_val = v_;                                           \
+		RD = size == 4 ? sext32(v_) : v_;                           \
+		NEXT;                                                       \
+	} while (0)
+	/* SC succeeds if the reservation is for this address and memory
+	 * still holds the value LR saw (compare-and-swap, as QEMU does). */
+#define SC(size)                                                            \
+	do {                                                                \
+		uint64_t pa_;                                               \
+		SAFE_POINT_BEFORE_MEM();                                    \
+		void *p_ = mmu_atomic_ptr(h, RS1, size, false, &pa_);       \
+		if (!p_)                                                    \
+			TAKE_MEM_EXC();                                     \
+		bool ok_ = h->resv_valid && h->resv_addr == pa_;            \
+		h->resv_valid = false;                                      \
+		if (ok_ && size == 4) {                                     \
+			uint32_t exp_ = (uint32_t)h->resv_val;              \
+			ok_ = __atomic_compare_exchange_n((uint32_t *)p_,   \
+				&exp_, (uint32_t)RS2, false,                \
+				__ATOMIC_SEQ_CST, __ATOMIC_RELAXED);        \
+		} else if (ok_) {                                           \
+			uint64_t exp_ = h->resv_val;                        \
+			ok_ = __atomic_compare_exchange_n((uint64_t *)p_,   \
+				&exp_, RS2, false, __ATOMIC_SEQ_CST,        \
+				__ATOMIC_RELAXED);                          \
+		}                                                           \
+		RD = !ok_;                                                  \
+		if (ok_ && mmu_note_code_write(h, pa_))                     \
+			END_AFTER();                                        \
+		NEXT;                                                       \
+	} while (0)
+
+next_tb:
+	if (patched) {
+		patched->id = patched_id;
+		patched = NULL;
+	}
+	prev = NULL;
+lookup:
+	if (atomic_load_explicit(&h->exit_request, memory_order_relaxed) ||
+	    left == 0 || h->in_wfi)
+		goto out;
+	{
+		struct tb *nt = tb_lookup(h, h->pc);
+		if (!nt) {
+			trap_take(h, h->exc_cause, h->exc_tval);
+			goto next_tb;
+		}
+		if (prev && slot >= 0 && tb_gen(h) == gen0 &&
+		    prev->flags == nt->flags) {
+			prev->link[slot] = nt;
+			prev->link_gen[slot] = gen0;
+		}
+		tb = nt;
+	}
+enter:
+	op = tb->ops;
+	if (likely(tb->n <= left)) {
+		entered = tb->n;
+	} else {
+		/* Budget ends inside this block: stop before op[left]. The
+		 * block is this hart's own, so patching it is race-free. */
+		entered = (unsigned)left;
+		patched = &tb->ops[left];
+		patched_id = patched->id;
+		patched->id = INSN_STOP;
+	}
+	h->icount += entered;
+	left -= entered;
+	goto *dispatch[op->id];
+
+chain:
+	/* A block's last instruction retired and set h->pc; follow or
+	 * record the direct link of exit `slot` (-1 = indirect). */
+	if (patched || atomic_load_explicit(&h->exit_request,
+					    memory_order_relaxed) || left == 0)
+		goto next_tb;
+	if (slot >= 0) {
+		struct tb *nt = tb->link[slot];
+		if (nt && tb->link_gen[slot] == tb_gen(h) && nt->n <= left) {
+			tb = nt;
+			goto enter;
+		}
+	}
+	prev = tb;
+	gen0 = tb_gen(h);
+	goto lookup;
+
+out:
+	if (patched) {
+		patched->id = patched_id;
+		patched = NULL;
+	}
+	return;
+
+CASE(STOP) {
+	h->pc = op->pc;
+	goto next_tb;
+}
+CASE(TB_END) {
+	h->pc = op->pc;
+	slot = 1;
+	goto chain;
+}
+CASE(ILLEGAL) ILLEGAL_INSN();
+
+CASE(LUI) { RD = (uint64_t)op->imm; NEXT; }
+CASE(AUIPC) { RD = op->pc + (uint64_t)op->imm; NEXT; }
+CASE(JAL) {
+	RD = op->pc + op->len;
+	h->pc = op->pc + (uint64_t)op->imm;
+	slot = 0;
+	goto chain;
+}
+CASE(JALR) {
+	uint64_t t = (RS1 + (uint64_t)op->imm) & ~1ull;
+	RD = op->pc + op->len;
+	h->pc = t;
+	slot = -1;
+	goto chain;
+}
+CASE(BEQ) BRANCH(RS1 == RS2);
+CASE(BNE) BRANCH(RS1 != RS2);
+CASE(BLT) BRANCH((int64_t)RS1 < (int64_t)RS2);
+CASE(BGE) BRANCH((int64_t)RS1 >= (int64_t)RS2);
+CASE(BLTU) BRANCH(RS1 < RS2);
+CASE(BGEU) BRANCH(RS1 >= RS2);
+CASE(LB) LOAD(int8_t, 1);
+CASE(LH) LOAD(int16_t, 2);
+CASE(LW) LOAD(int32_t, 4);
+CASE(LD) LOAD(uint64_t, 8);
+CASE(LBU) LOAD(uint8_t, 1);
+CASE(LHU) LOAD(uint16_t, 2);
+CASE(LWU) LOAD(uint32_t, 4);
+CASE(SB) STORE_VAL(1, RS2);
+CASE(SH) STORE_VAL(2, RS2);
+CASE(SW) STORE_VAL(4, RS2);
+CASE(SD) STORE_VAL(8, RS2);
+CASE(ADDI) { RD = RS1 + (uint64_t)op->imm; NEXT; }
+CASE(SLTI) { RD = (int64_t)RS1 < op->imm; NEXT; }
+CASE(SLTIU) { RD = RS1 < (uint64_t)op->imm; NEXT; }
+CASE(XORI) { RD = RS1 ^ (uint64_t)op->imm; NEXT; }
+CASE(ORI) { RD = RS1 | (uint64_t)op->imm; NEXT; }
+CASE(ANDI) { RD = RS1 & (uint64_t)op->imm; NEXT; }
+CASE(SLLI) { RD = RS1 << op->imm; NEXT; }
+CASE(SRLI) { RD = RS1 >> op->imm; NEXT; }
+CASE(SRAI) { RD = (uint64_t)((int64_t)RS1 >> op->imm); NEXT; }
+CASE(ADD) { RD = RS1 + RS2; NEXT; }
+CASE(SUB) { RD = RS1 - RS2; NEXT; }
+CASE(SLL) { RD = RS1 << (RS2 & 63); NEXT; }
+CASE(SLT) { RD = (int64_t)RS1 < (int64_t)RS2; NEXT; }
+CASE(SLTU) { RD = RS1 < RS2; NEXT; }
+CASE(XOR) { RD = RS1 ^ RS2; NEXT; }
+CASE(SRL) { RD = RS1 >> (RS2 & 63); NEXT; }
+CASE(SRA) { RD = (uint64_t)((int64_t)RS1 >> (RS2 & 63)); NEXT; }
+CASE(OR) { RD = RS1 | RS2; NEXT; }
+CASE(AND) { RD = RS1 & RS2; NEXT; }
+CASE(ADDIW) { RD = sext32(RS1 + (uint64_t)op->imm); NEXT; }
+CASE(SLLIW) { RD = sext32((uint32_t)RS1 << op->imm); NEXT; }
+CASE(SRLIW) { RD = sext32((uint32_t)RS1 >> op->imm); NEXT; }
+CASE(SRAIW) { RD = (uint64_t)(int64_t)((int32_t)RS1 >> op->imm); NEXT; }
+CASE(ADDW) { RD = sext32(RS1 + RS2); NEXT; }
+CASE(SUBW) { RD = sext32(RS1 - RS2); NEXT; }
+CASE(SLLW) { RD = sext32((uint32_t)RS1 << (RS2 & 31)); NEXT; }
+CASE(SRLW) { RD = sext32((uint32_t)RS1 >> (RS2 & 31)); NEXT; }
+CASE(SRAW) { RD = (uint64_t)(int64_t)((int32_t)RS1 >> (RS2 & 31)); NEXT; }
+CASE(FENCE) {
+	atomic_thread_fence(memory_order_seq_cst);
+	NEXT;
+}
+CASE(FENCE_I) {
+	tb_flush_all(h);
+	END_AFTER();
+}
+CASE(ECALL) EXCEPTION(h->priv == PRV_M ? EXC_ECALL_M :
+		      h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
+CASE(EBREAK) EXCEPTION(EXC_BREAKPOINT, op->pc);
+CASE(SRET) {
+	if (h->priv < PRV_S || (h->priv == PRV_S && (h->mstatus & MSTATUS_TSR)))
+		ILLEGAL_INSN();
+	UNWIND(op + 1);
+	trap_sret(h);
+	goto next_tb;
+}
+CASE(MRET) {
+	if (h->priv < PRV_M)
+		ILLEGAL_INSN();
+	UNWIND(op + 1);
+	trap_mret(h);
+	goto next_tb;
+}
+CASE(WFI) {
+	if (h->priv == PRV_U ||
+	    (h->priv == PRV_S && (h->mstatus & MSTATUS_TW)))
+		ILLEGAL_INSN();
+	if (trap_wfi_wakeup(h))
+		END_AFTER();
+	/* Not retired yet: it retires when an interrupt wakes the hart. */
+	UNWIND(op);
+	h->in_wfi = true;
+	goto next_tb;
+}
+CASE(SFENCE_VMA) {
+	if (h->priv == PRV_U ||
+	    (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))
+		ILLEGAL_INSN();
+	mmu_flush_tlb(h);
+	tb_flush_jump_cache(h);
+	END_AFTER();
+}
+#define CSR_INSN(kind, operand, reads, writes)                              \
+	do {                                                                \
+		uint64_t old_ = 0;                                          \
+		UNWIND(op);                                                 \
+		if (!csr_access(h, (unsigned)op->imm, kind, operand, reads, \
+				writes, &old_))                             \
+			ILLEGAL_INSN();                                     \
+		RD = old_;                                                  \
+		h->icount++;                                                \
+		left--;                                                     \
+		h->pc = op->pc + op->len;                                   \
+		goto next_tb;                                               \
+	} while (0)
+CASE(CSRRW) CSR_INSN(CSR_OP_W, RS1, op->rd != REG_SINK, true);
+CASE(CSRRS) CSR_INSN(CSR_OP_S, RS1, true, op->rs1 != 0);
+CASE(CSRRC) CSR_INSN(CSR_OP_C, RS1, true, op->rs1 != 0);
+CASE(CSRRWI) CSR_INSN(CSR_OP_W, op->rs1, op->rd != REG_SINK, true);
+CASE(CSRRSI) CSR_INSN(CSR_OP_S, op->rs1, true, op->rs1 != 0);
+CASE(CSRRCI) CSR_INSN(CSR_OP_C, op->rs1, true, op->rs1 != 0);
+
+CASE(MUL) { RD = RS1 * RS2; NEXT; }
+CASE(MULH) { RD = (uint64_t)(((__int128)(int64_t)RS1 * (int64_t)RS2) >> 64); NEXT; }
+CASE(MULHSU) { RD = (uint64_t)(((__int128)(int64_t)RS1 * (__int128)RS2) >> 64); NEXT; }
+CASE(MULHU) { RD = (uint64_t)(((unsigned __int128)RS1 * RS2) >> 64); NEXT; }
+CASE(DIV) { RD = (uint64_t)div64((int64_t)RS1, (int64_t)RS2); NEXT; }
+CASE(DIVU) { RD = RS2 ? RS1 / RS2 : ~0ull; NEXT; }
+CASE(REM) { RD = (uint64_t)rem64((int64_t)RS1, (int64_t)RS2); NEXT; }
+CASE(REMU) { RD = RS2 ? RS1 % RS2 : RS1; NEXT; }
+CASE(MULW) { RD = sext32(RS1 * RS2); NEXT; }
+CASE(DIVW) { RD = (uint64_t)(int64_t)div32((int32_t)RS1, (int32_t)RS2); NEXT; }
+CASE(DIVUW) {
+	uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+	RD = sext32(b ? a / b : ~0u);
+	NEXT;
+}
+CASE(REMW) { RD = (uint64_t)(int64_t)rem32((int32_t)RS1, (int32_t)RS2); NEXT; }
+CASE(REMUW) {
+	uint32_t a = (uint32_t)RS1, b = (uint32_t)RS2;
+	RD = sext32(b ? a % b : a);
+	NEXT;
+}
+
+CASE(LR_W) LR(4);
+CASE(SC_W) SC(4);
+CASE(AMOSWAP_W) AMO(4, AMO_SWAP);
+CASE(AMOADD_W) AMO(4, AMO_ADD);
+CASE(AMOXOR_W) AMO(4, AMO_XOR);
+CASE(AMOAND_W) AMO(4, AMO_AND);
+CASE(AMOOR_W) AMO(4, AMO_OR);
+CASE(AMOMIN_W) AMO(4, AMO_MIN);
+CASE(AMOMAX_W) AMO(4, AMO_MAX);
+CASE(AMOMINU_W) AMO(4, AMO_MINU);
+CASE(AMOMAXU_W) AMO(4, AMO_MAXU);
+CASE(LR_D) LR(8);
+CASE(SC_D) SC(8);
+CASE(AMOSWAP_D) AMO(8, AMO_SWAP);
+CASE(AMOADD_D) AMO(8, AMO_ADD);
+CASE(AMOXOR_D) AMO(8, AMO_XOR);
+CASE(AMOAND_D) AMO(8, AMO_AND);
+CASE(AMOOR_D) AMO(8, AMO_OR);
+CASE(AMOMIN_D) AMO(8, AMO_MIN);
+CASE(AMOMAX_D) AMO(8, AMO_MAX);
+CASE(AMOMINU_D) AMO(8, AMO_MINU);
+CASE(AMOMAXU_D) AMO(8, AMO_MAXU);
+
+/* FP loads and stores write/read the raw register (FLW boxes; FSW stores
+ * the low 32 bits without unboxing, per the F spec). */
+#define FLOAD(size, boxit)                                                  \
+	do {                                                                \
+		uint64_t a_ = RS1 + (uint64_t)op->imm, v_;                  \
+		const struct tlb_entry *e_ = &h->tlb_data->r[tlb_index(a_)];\
+		SAFE_POINT_BEFORE_MEM();                                    \
+		memr = MEM_OK;                                              \
+		if (likely((a_ & (PAGE_MASK | (size - 1))) == e_->tag))     \
+			v_ = gmem_read((void *)(uintptr_t)(a_ + e_->addend),\
+				       size);                               \
+		else if ((memr = mmu_load(h, a_, size, &v_)) == MEM_EXC)    \
+			TAKE_MEM_EXC();                                     \
+		h->f[op->rd] = boxit ? box_s((uint32_t)v_) : v_;            \
+		FP_DIRTY();                                                 \
+		if (memr)                                                   \
+			END_AFTER();                                        \
+		NEXT;                                                       \
+	} while (0)
+CASE(FLW) FLOAD(4, true);
+CASE(FLD) FLOAD(8, false);
+CASE(FSW) STORE_VAL(4, (uint32_t)h->f[op->rs2]);
+CASE(FSD) STORE_VAL(8, h->f[op->rs2]);
+
+CASE(FMADD_S) FP_RM(FWR_S(fpu_fma_s(FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), false, false, rm, &fl)));
+CASE(FMSUB_S) FP_RM(FWR_S(fpu_fma_s(FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), false, true, rm, &fl)));
+CASE(FNMSUB_S) FP_RM(FWR_S(fpu_fma_s(FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), true, false, rm, &fl)));
+CASE(FNMADD_S) FP_RM(FWR_S(fpu_fma_s(FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), true, true, rm, &fl)));
+CASE(FADD_S) FP_RM(FWR_S(fpu_add_s(FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
+CASE(FSUB_S) FP_RM(FWR_S(fpu_sub_s(FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
+CASE(FMUL_S) FP_RM(FWR_S(fpu_mul_s(FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
+CASE(FDIV_S) FP_RM(FWR_S(fpu_div_s(FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
+CASE(FSQRT_S) FP_RM(FWR_S(fpu_sqrt_s(FRS_S(op->rs1), rm, &fl)));
+CASE(FSGNJ_S) { FWR_S((FRS_S(op->rs1) & 0x7fffffffu) | (FRS_S(op->rs2) & 0x80000000u)); NEXT; }
+CASE(FSGNJN_S) { FWR_S((FRS_S(op->rs1) & 0x7fffffffu) | (~FRS_S(op->rs2) & 0x80000000u)); NEXT; }
+CASE(FSGNJX_S) { FWR_S(FRS_S(op->rs1) ^ (FRS_S(op->rs2) & 0x80000000u)); NEXT; }
+CASE(FMIN_S) FP_NORM(FWR_S(fpu_min_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl)));
+CASE(FMAX_S) FP_NORM(FWR_S(fpu_max_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl)));
+CASE(FCVT_W_S) FP_RM(RD = (uint64_t)fpu_cvt_w_s(FRS_S(op->rs1), rm, &fl));
+CASE(FCVT_WU_S) FP_RM(RD = (uint64_t)fpu_cvt_wu_s(FRS_S(op->rs1), rm, &fl));
+CASE(FCVT_L_S) FP_RM(RD = (uint64_t)fpu_cvt_l_s(FRS_S(op->rs1), rm, &fl));
+CASE(FCVT_LU_S) FP_RM(RD = fpu_cvt_lu_s(FRS_S(op->rs1), rm, &fl));
+CASE(FMV_X_W) { RD = sext32(h->f[op->rs1]); NEXT; }
+CASE(FCLASS_S) { RD = fpu_class_s(FRS_S(op->rs1)); NEXT; }
+CASE(FEQ_S) FP_NORM(RD = fpu_eq_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl));
+CASE(FLT_S) FP_NORM(RD = fpu_lt_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl));
+CASE(FLE_S) FP_NORM(RD = fpu_le_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl));
+CASE(FCVT_S_W) FP_RM(FWR_S(fpu_cvt_s_w((int32_t)RS1, rm, &fl)));
+CASE(FCVT_S_WU) FP_RM(FWR_S(fpu_cvt_s_wu((uint32_t)RS1, rm, &fl)));
+CASE(FCVT_S_L) FP_RM(FWR_S(fpu_cvt_s_l((int64_t)RS1, rm, &fl)));
+CASE(FCVT_S_LU) FP_RM(FWR_S(fpu_cvt_s_lu(RS1, rm, &fl)));
+CASE(FMV_W_X) { FWR_S((uint32_t)RS1); NEXT; }
+
+CASE(FMADD_D) FP_RM(FWR_D(fpu_fma_d(FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), false, false, rm, &fl)));
+CASE(FMSUB_D) FP_RM(FWR_D(fpu_fma_d(FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), false, true, rm, &fl)));
+CASE(FNMSUB_D) FP_RM(FWR_D(fpu_fma_d(FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), true, false, rm, &fl)));
+CASE(FNMADD_D) FP_RM(FWR_D(fpu_fma_d(FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), true, true, rm, &fl)));
+CASE(FADD_D) FP_RM(FWR_D(fpu_add_d(FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
+CASE(FSUB_D) FP_RM(FWR_D(fpu_sub_d(FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
+CASE(FMUL_D) FP_RM(FWR_D(fpu_mul_d(FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
+CASE(FDIV_D) FP_RM(FWR_D(fpu_div_d(FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
+CASE(FSQRT_D) FP_RM(FWR_D(fpu_sqrt_d(FRS_D(op->rs1), rm, &fl)));
+CASE(FSGNJ_D) { FWR_D((FRS_D(op->rs1) & ~(1ull << 63)) | (FRS_D(op->rs2) & (1ull << 63))); NEXT; }
+CASE(FSGNJN_D) { FWR_D((FRS_D(op->rs1) & ~(1ull << 63)) | (~FRS_D(op->rs2) & (1ull << 63))); NEXT; }
+CASE(FSGNJX_D) { FWR_D(FRS_D(op->rs1) ^ (FRS_D(op->rs2) & (1ull << 63))); NEXT; }
+CASE(FMIN_D) FP_NORM(FWR_D(fpu_min_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl)));
+CASE(FMAX_D) FP_NORM(FWR_D(fpu_max_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl)));
+CASE(FCVT_S_D) FP_RM(FWR_S(fpu_cvt_s_d(FRS_D(op->rs1), rm, &fl)));
+CASE(FCVT_D_S) FP_RM((void)rm; FWR_D(fpu_cvt_d_s(FRS_S(op->rs1), &fl)));
+CASE(FEQ_D) FP_NORM(RD = fpu_eq_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl));
+CASE(FLT_D) FP_NORM(RD = fpu_lt_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl));
+CASE(FLE_D) FP_NORM(RD = fpu_le_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl));
+CASE(FCLASS_D) { RD = fpu_class_d(FRS_D(op->rs1)); NEXT; }
+CASE(FCVT_W_D) FP_RM(RD = (uint64_t)fpu_cvt_w_d(FRS_D(op->rs1), rm, &fl));
+CASE(FCVT_WU_D) FP_RM(RD = (uint64_t)fpu_cvt_wu_d(FRS_D(op->rs1), rm, &fl));
+CASE(FCVT_L_D) FP_RM(RD = (uint64_t)fpu_cvt_l_d(FRS_D(op->rs1), rm, &fl));
+CASE(FCVT_LU_D) FP_RM(RD = fpu_cvt_lu_d(FRS_D(op->rs1), rm, &fl));
+CASE(FMV_X_D) { RD = h->f[op->rs1]; NEXT; }
+CASE(FCVT_D_W) FP_RM(FWR_D(fpu_cvt_d_w((int32_t)RS1, rm, &fl)));
+CASE(FCVT_D_WU) FP_RM(FWR_D(fpu_cvt_d_wu((uint32_t)RS1, rm, &fl)));
+CASE(FCVT_D_L) FP_RM(FWR_D(fpu_cvt_d_l((int64_t)RS1, rm, &fl)));
+CASE(FCVT_D_LU) FP_RM(FWR_D(fpu_cvt_d_lu(RS1, rm, &fl)));
+CASE(FMV_D_X) { FWR_D(RS1); NEXT; }
+}

@@ -1,0 +1,140 @@
+/* hart.c: hart lifecycle, its host thread loop, safe points, WFI sleep. */
+#include "core/hart.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/exec.h"
+#include "core/machine.h"
+#include "core/mmu.h"
+#include "core/tb.h"
+#include "core/trap.h"
+
+/* Instructions per exec_run call when nothing else bounds it; only affects
+ * how often the loop below re-checks limits, not correctness. */
+#define HART_QUANTUM 1000000ull
+
+/* mip bits driven from outside the hart (CLINT, PLIC). */
+#define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
+
+struct hart *hart_new(struct machine *m, unsigned id)
+{
+	struct hart *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->m = m;
+	h->id = id;
+	h->tbc = tb_cache_new(m->ram_size);
+	if (!h->tbc) {
+		free(h);
+		return NULL;
+	}
+	pthread_mutex_init(&h->wfi_lock, NULL);
+	pthread_cond_init(&h->wfi_cond, NULL);
+	h->icount_limit = UINT64_MAX;
+	return h;
+}
+
+void hart_free(struct hart *h)
+{
+	if (!h)
+		return;
+	tb_cache_free(h->tbc);
+	pthread_mutex_destroy(&h->wfi_lock);
+	pthread_cond_destroy(&h->wfi_cond);
+	free(h);
+}
+
+void hart_reset(struct hart *h, uint64_t entry, uint64_t a1)
+{
+	memset(h->x, 0, sizeof(h->x));
+	memset(h->f, 0, sizeof(h->f));
+	h->pc = entry;
+	h->x[10] = h->id;
+	h->x[11] = a1;
+	h->priv = PRV_M;
+	h->mstatus = 0;
+	h->icount = 0;
+	h->resv_valid = false;
+	h->in_wfi = false;
+	mmu_flush_tlb(h);
+	hart_update_tlb_mode(h);
+	tb_flush_all(h);
+}
+
+void hart_update_tlb_mode(struct hart *h)
+{
+	static const enum tlb_mode by_priv[4] = { TLB_U, TLB_S, TLB_M, TLB_M };
+	unsigned dpriv = h->priv;
+	if (h->mstatus & MSTATUS_MPRV)
+		dpriv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+	h->tlb_fetch = &h->tlbs[by_priv[h->priv & 3]];
+	h->tlb_data = &h->tlbs[by_priv[dpriv & 3]];
+}
+
+void hart_kick(struct hart *h)
+{
+	atomic_store_explicit(&h->exit_request, 1, memory_order_release);
+	/* Taking the lock orders the store before a sleeper's re-check. */
+	pthread_mutex_lock(&h->wfi_lock);
+	pthread_cond_signal(&h->wfi_cond);
+	pthread_mutex_unlock(&h->wfi_lock);
+}
+
+void hart_set_async_mip(struct hart *h, uint64_t bits, bool level)
+{
+	if (level)
+		atomic_fetch_or_explicit(&h->async_mip, bits, memory_order_release);
+	else
+		atomic_fetch_and_explicit(&h->async_mip, ~bits, memory_order_release);
+	hart_kick(h);
+}
+
+bool hart_safe_point(struct hart *h)
+{
+	atomic_exchange_explicit(&h->exit_request, 0, memory_order_acquire);
+	if (atomic_load_explicit(&h->m->stop, memory_order_acquire))
+		return false;
+	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
+	h->mip = (h->mip & ~ASYNC_MIP_MASK) | (async & ASYNC_MIP_MASK);
+	if (h->in_wfi) {
+		if (!trap_wfi_wakeup(h))
+			return true;
+		/* WFI retires now; the interrupt (if enabled) comes after it. */
+		h->in_wfi = false;
+		h->pc += 4;
+		h->icount++;
+	}
+	trap_check_interrupt(h);
+	return true;
+}
+
+static void wfi_sleep(struct hart *h)
+{
+	pthread_mutex_lock(&h->wfi_lock);
+	while (!atomic_load_explicit(&h->exit_request, memory_order_acquire))
+		pthread_cond_wait(&h->wfi_cond, &h->wfi_lock);
+	pthread_mutex_unlock(&h->wfi_lock);
+}
+
+void *hart_thread(void *arg)
+{
+	struct hart *h = arg;
+	struct machine *m = h->m;
+	for (;;) {
+		if (atomic_load_explicit(&h->exit_request, memory_order_relaxed) &&
+		    !hart_safe_point(h))
+			break;
+		if (h->in_wfi) {
+			wfi_sleep(h);
+			continue;
+		}
+		if (h->icount >= h->icount_limit) {
+			machine_request_exit(m, EXIT_INSN_LIMIT, 0);
+			break;
+		}
+		uint64_t budget = h->icount_limit - h->icount;
+		exec_run(h, budget < HART_QUANTUM ? budget : HART_QUANTUM);
+	}
+	return NULL;
+}

@@ -1,0 +1,124 @@
+/* hart.h: one RISC-V hart: architectural state, soft TLB, code cache, thread. */
+#ifndef RRV_CORE_HART_H
+#define RRV_CORE_HART_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/riscv.h"
+
+struct machine;
+struct tb_cache;
+
+/*
+ * Soft TLB entry. `tag` is the virtual page address of the mapping (low 12 bits
+ * zero) or TLB_INVALID; host address = vaddr + addend. A fast-path access of
+ * size s hits when (vaddr & (PAGE_MASK | (s-1))) == tag, which checks the page
+ * and natural alignment with one compare. Entries only ever map RAM or ROM
+ * that may be accessed directly; MMIO, watched pages (HTIF tohost) and pages
+ * holding this hart's translated code (for writes) always take the slow path.
+ */
+struct tlb_entry {
+	uint64_t tag;
+	uintptr_t addend;
+};
+
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_INVALID (~0ull)
+
+struct tlb_set {
+	struct tlb_entry r[TLB_SIZE], w[TLB_SIZE], x[TLB_SIZE];
+};
+
+/* One TLB set per translation regime so privilege changes need no flush. */
+enum tlb_mode { TLB_M, TLB_S, TLB_U, TLB_NMODES };
+
+static inline unsigned tlb_index(uint64_t vaddr)
+{
+	return (unsigned)(vaddr >> PAGE_SHIFT) & (TLB_SIZE - 1);
+}
+
+/*
+ * Ownership: everything in struct hart belongs to the hart's own thread,
+ * except the fields marked "shared", which other threads touch only through
+ * the atomics and the WFI mutex.
+ */
+struct hart {
+	/* Hot state first: registers, pc, TLB pointers. x[32] is the x0 sink. */
+	uint64_t x[33];
+	uint64_t pc;
+	uint64_t f[32];
+	struct tlb_set *tlb_data;   /* set for loads/stores (MPRV-aware) */
+	struct tlb_set *tlb_fetch;  /* set for instruction fetch */
+	uint64_t icount;            /* instructions retired */
+
+	/* shared: set by any thread to make this hart reach a safe point. */
+	_Atomic uint32_t exit_request;
+	/* shared: levels of the externally driven mip bits (CLINT, PLIC),
+	 * folded into mip only at a safe point (DESIGN.md §4.2). */
+	_Atomic uint64_t async_mip;
+
+	unsigned id;
+	unsigned priv;
+	struct machine *m;
+
+	/* CSRs. */
+	uint64_t mstatus, medeleg, mideleg, mie, mip, mtvec, mscratch, mepc,
+		 mcause, mtval, stvec, sscratch, sepc, scause, stval, satp,
+		 mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit;
+	uint64_t mcycle_off, minstret_off; /* counter = icount + offset */
+	uint64_t pmpcfg[16], pmpaddr[64];
+	uint32_t fflags, frm;
+
+	/* The exception a slow path raised, for the executor to take. */
+	uint64_t exc_cause, exc_tval;
+
+	/* LR/SC reservation (physical address). */
+	bool resv_valid;
+	uint64_t resv_addr, resv_val;
+
+	/* WFI: the hart sleeps on cond until kicked (shared: under wfi_lock). */
+	bool in_wfi;
+	pthread_mutex_t wfi_lock;
+	pthread_cond_t wfi_cond;
+
+	/* Translation: per-hart code cache (share-nothing). */
+	struct tb_cache *tbc;
+	bool tb_flush_pending;    /* executor must leave the current TB */
+
+	/* Instruction budget: stop after this icount (UINT64_MAX = none). */
+	uint64_t icount_limit;
+
+	pthread_t thread;
+	struct tlb_set tlbs[TLB_NMODES];
+};
+
+struct hart *hart_new(struct machine *m, unsigned id);
+void hart_free(struct hart *h);
+void hart_reset(struct hart *h, uint64_t entry, uint64_t a1);
+
+/* Make the hart reach a safe point soon; wakes it from WFI. Any thread. */
+void hart_kick(struct hart *h);
+
+/* Raise or lower externally driven mip bits and kick. Any thread. */
+void hart_set_async_mip(struct hart *h, uint64_t bits, bool level);
+
+/* The hart's host thread body: runs until the machine stops. */
+void *hart_thread(void *arg);
+
+/* Recompute tlb_data/tlb_fetch after priv, MPRV or MPP changed. */
+void hart_update_tlb_mode(struct hart *h);
+
+/* Safe-point work (mailbox, async fold, interrupts); false = stop the hart. */
+bool hart_safe_point(struct hart *h);
+
+/* Instruction counters as the CSRs show them. */
+static inline uint64_t hart_instret(const struct hart *h)
+{
+	return h->icount + h->minstret_off;
+}
+
+#endif /* RRV_CORE_HART_H */

@@ -1,0 +1,385 @@
+/* machine.c: board assembly (RAM, boot ROM, devices), run loop, I/O thread. */
+#include "core/machine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hart.h"
+#include "core/loader.h"
+#include "devices/clint.h"
+#include "devices/sifive_test.h"
+#include "devices/uart.h"
+
+/* Boot ROM (QEMU virt's reset vector layout): a0 = mhartid, a1 = DTB,
+ * a2 = ROM + 40 (fw_dynamic info slot), jump to the entry at ROM + 24. */
+static const uint32_t bootrom_code[] = {
+	0x00000297, /* auipc t0, 0       */
+	0x02828613, /* addi  a2, t0, 40  */
+	0xf1402573, /* csrr  a0, mhartid */
+	0x0202b583, /* ld    a1, 32(t0)  */
+	0x0182b283, /* ld    t0, 24(t0)  */
+	0x00028067, /* jr    t0          */
+};
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t machine_mtime(struct machine *m)
+{
+	return (host_ns() - m->t0_ns) / (1000000000ull / CLINT_TIMEBASE_HZ);
+}
+
+static void poke_io_thread(struct machine *m)
+{
+	char c = 1;
+	/* A full pipe already means "wake up": nothing to do on EAGAIN. */
+	if (write(m->wake_pipe[1], &c, 1) < 0 && errno != EAGAIN) {
+	}
+}
+
+/* ---- device callbacks (all run under io_lock) ---- */
+
+static void uart_tx(void *ctx, uint8_t byte)
+{
+	struct machine *m = ctx;
+	if (write(m->cfg.output_fd, &byte, 1) < 0) {
+		/* A closed stdout loses output, like an unplugged UART. */
+	}
+}
+
+static size_t uart_rx(void *ctx, uint8_t *buf, size_t max)
+{
+	struct machine *m = ctx;
+	size_t n = 0;
+	while (n < max && m->inq_len) {
+		buf[n++] = m->inq[m->inq_head];
+		m->inq_head = (m->inq_head + 1) % sizeof(m->inq);
+		m->inq_len--;
+	}
+	if (n)
+		poke_io_thread(m); /* room again: resume reading input */
+	return n;
+}
+
+static void uart_irq(void *ctx, int level)
+{
+	(void)ctx;
+	(void)level; /* routed through the PLIC once it exists */
+}
+
+static void clint_mip(void *ctx, unsigned hart, uint64_t bit, int level)
+{
+	struct machine *m = ctx;
+	if (hart < m->nharts)
+		hart_set_async_mip(m->harts[hart], bit, level);
+}
+
+static uint64_t clint_now(void *ctx)
+{
+	return machine_mtime(ctx);
+}
+
+static void finisher_exit(void *ctx, enum sifive_test_kind kind, int code)
+{
+	struct machine *m = ctx;
+	machine_request_exit(m, kind == TEST_EXIT_RESET ? EXIT_RESET : EXIT_GUEST,
+			     kind == TEST_EXIT_FAIL ? code : 0);
+}
+
+/* CLINT writes can move a timer deadline: wrap them to wake the I/O
+ * thread, which owns the host timer. */
+static void clint_write_wrapped(void *opaque, uint64_t off, uint64_t val,
+				unsigned size)
+{
+	struct machine *m = opaque;
+	m->clint_raw.write(m->clint_raw.opaque, off, val, size);
+	poke_io_thread(m);
+}
+
+static uint64_t clint_read_wrapped(void *opaque, uint64_t off, unsigned size)
+{
+	struct machine *m = opaque;
+	return m->clint_raw.read(m->clint_raw.opaque, off, size);
+}
+
+static void add_dev(struct machine *m, struct mmio_dev d)
+{
+	m->devs[m->ndevs++] = d;
+}
+
+struct machine *machine_new(const struct machine_config *cfg, char *err,
+			    size_t errlen)
+{
+	struct machine *m = calloc(1, sizeof(*m));
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->cfg = *cfg;
+	m->ram_size = cfg->ram_size;
+	m->nharts = cfg->nharts;
+	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->ram == MAP_FAILED) {
+		m->ram = NULL;
+		snprintf(err, errlen, "cannot allocate %llu bytes of guest RAM",
+			 (unsigned long long)m->ram_size);
+		goto out_free;
+	}
+	pthread_mutex_init(&m->io_lock, NULL);
+	pthread_mutex_init(&m->done_lock, NULL);
+	pthread_cond_init(&m->done_cond, NULL);
+	if (pipe2(m->wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto out_free;
+	}
+	m->t0_ns = host_ns();
+	m->uart = uart_new(uart_tx, uart_rx, m, uart_irq, m);
+	m->clint = clint_new(m->nharts, clint_now, clint_mip, m);
+	m->finisher = sifive_test_new(finisher_exit, m);
+	if (!m->uart || !m->clint || !m->finisher) {
+		snprintf(err, errlen, "out of memory");
+		goto out_free;
+	}
+	add_dev(m, uart_mmio(m->uart));
+	add_dev(m, sifive_test_mmio(m->finisher));
+	m->clint_raw = clint_mmio(m->clint);
+	struct mmio_dev cd = m->clint_raw;
+	cd.opaque = m;
+	cd.read = clint_read_wrapped;
+	cd.write = clint_write_wrapped;
+	add_dev(m, cd);
+	for (unsigned i = 0; i < m->nharts; i++) {
+		m->harts[i] = hart_new(m, i);
+		if (!m->harts[i]) {
+			snprintf(err, errlen, "out of memory for hart %u", i);
+			goto out_free;
+		}
+		if (cfg->max_insns)
+			m->harts[i]->icount_limit = cfg->max_insns;
+	}
+	memcpy(m->rom, bootrom_code, sizeof(bootrom_code));
+	return m;
+out_free:
+	machine_free(m);
+	return NULL;
+}
+
+void machine_free(struct machine *m)
+{
+	if (!m)
+		return;
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_free(m->harts[i]);
+	if (m->uart)
+		uart_free(m->uart);
+	if (m->clint)
+		clint_free(m->clint);
+	if (m->finisher)
+		sifive_test_free(m->finisher);
+	if (m->ram)
+		munmap(m->ram, m->ram_size);
+	if (m->wake_pipe[0] > 0) {
+		close(m->wake_pipe[0]);
+		close(m->wake_pipe[1]);
+	}
+	free(m);
+}
+
+int machine_load(struct machine *m, const char *path, uint64_t addr,
+		 bool set_entry, char *err, size_t errlen)
+{
+	struct loaded_image li;
+	if (loader_load(path, m->ram, RAM_BASE, m->ram_size, addr, &li, err,
+			errlen) < 0)
+		return -1;
+	if (set_entry)
+		m->entry = li.entry;
+	if (li.tohost && !m->tohost) {
+		m->tohost = li.tohost;
+		m->fromhost = li.fromhost;
+	}
+	return 0;
+}
+
+uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,
+			  bool *writable)
+{
+	if (paddr >= RAM_BASE && paddr - RAM_BASE < m->ram_size &&
+	    len <= m->ram_size - (paddr - RAM_BASE)) {
+		*writable = true;
+		return m->ram + (paddr - RAM_BASE);
+	}
+	if (paddr >= BOOTROM_BASE && paddr - BOOTROM_BASE < BOOTROM_SIZE &&
+	    len <= BOOTROM_SIZE - (paddr - BOOTROM_BASE)) {
+		*writable = false;
+		return m->rom + (paddr - BOOTROM_BASE);
+	}
+	return NULL;
+}
+
+struct mmio_dev *machine_find_dev(struct machine *m, uint64_t paddr)
+{
+	for (unsigned i = 0; i < m->ndevs; i++)
+		if (paddr >= m->devs[i].base &&
+		    paddr - m->devs[i].base < m->devs[i].size)
+			return &m->devs[i];
+	return NULL;
+}
+
+void machine_request_exit(struct machine *m, enum machine_exit why, int code)
+{
+	pthread_mutex_lock(&m->done_lock);
+	if (m->exit_reason == EXIT_NONE) {
+		m->exit_reason = why;
+		m->exit_code = code;
+	}
+	atomic_store_explicit(&m->stop, 1, memory_order_release);
+	pthread_cond_broadcast(&m->done_cond);
+	pthread_mutex_unlock(&m->done_lock);
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_kick(m->harts[i]);
+	poke_io_thread(m);
+}
+
+/* ---- the I/O thread: host input and the CLINT timer ---- */
+
+static void read_input(struct machine *m)
+{
+	uint8_t buf[1024];
+	pthread_mutex_lock(&m->io_lock);
+	size_t room = sizeof(m->inq) - m->inq_len;
+	pthread_mutex_unlock(&m->io_lock);
+	if (room > sizeof(buf))
+		room = sizeof(buf);
+	ssize_t n = read(m->cfg.input_fd, buf, room);
+	pthread_mutex_lock(&m->io_lock);
+	if (n <= 0) {
+		m->input_eof = true;
+	} else {
+		for (ssize_t i = 0; i < n; i++) {
+			size_t tail = (m->inq_head + m->inq_len) % sizeof(m->inq);
+			m->inq[tail] = buf[i];
+			m->inq_len++;
+		}
+		uart_poll_input(m->uart);
+	}
+	pthread_mutex_unlock(&m->io_lock);
+}
+
+static void *io_thread(void *arg)
+{
+	struct machine *m = arg;
+	while (!atomic_load_explicit(&m->stop, memory_order_acquire)) {
+		pthread_mutex_lock(&m->io_lock);
+		uint64_t next = clint_update_timers(m->clint);
+		bool want_input = m->cfg.input_fd >= 0 && !m->input_eof &&
+				  m->inq_len < sizeof(m->inq);
+		pthread_mutex_unlock(&m->io_lock);
+		int timeout_ms = -1;
+		if (next != UINT64_MAX) {
+			uint64_t now = machine_mtime(m);
+			uint64_t ticks = next > now ? next - now : 0;
+			/* Round up so we never wake just before the deadline. */
+			uint64_t ms = (ticks + CLINT_TIMEBASE_HZ / 1000 - 1) /
+				      (CLINT_TIMEBASE_HZ / 1000);
+			timeout_ms = ms > 1000 ? 1000 : (int)ms;
+		}
+		struct pollfd p[2] = {
+			{ .fd = m->wake_pipe[0], .events = POLLIN },
+			{ .fd = want_input ? m->cfg.input_fd : -1, .events = POLLIN },
+		};
+		int r = poll(p, 2, timeout_ms);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (p[0].revents & POLLIN) {
+			char buf[64];
+			while (read(m->wake_pipe[0], buf, sizeof(buf)) > 0)
+				;
+		}
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+			read_input(m);
+	}
+	return NULL;
+}
+
+static void *hart_main(void *arg)
+{
+	struct hart *h = arg;
+	hart_thread(h);
+	struct machine *m = h->m;
+	pthread_mutex_lock(&m->done_lock);
+	m->harts_running--;
+	pthread_cond_broadcast(&m->done_cond);
+	pthread_mutex_unlock(&m->done_lock);
+	return NULL;
+}
+
+static int exit_status(const struct machine *m)
+{
+	switch (m->exit_reason) {
+	case EXIT_GUEST:
+		return m->exit_code > 255 ? 255 : m->exit_code;
+	case EXIT_RESET:
+		return 0;
+	case EXIT_TIMEOUT:
+		return RRV_EXIT_TIMEOUT;
+	case EXIT_INSN_LIMIT:
+		return RRV_EXIT_INSN_LIMIT;
+	default:
+		return 1;
+	}
+}
+
+int machine_run(struct machine *m, double timeout_s)
+{
+	uint64_t rom_words[2] = { m->entry, m->dtb_addr };
+	memcpy(m->rom + 24, rom_words, sizeof(rom_words));
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
+	if (pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
+		m->io_thread_started = true;
+	m->harts_running = m->nharts;
+	for (unsigned i = 0; i < m->nharts; i++)
+		pthread_create(&m->harts[i]->thread, NULL, hart_main, m->harts[i]);
+
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	if (timeout_s > 0) {
+		double whole = (double)(long long)timeout_s;
+		deadline.tv_sec += (time_t)whole;
+		deadline.tv_nsec += (long)((timeout_s - whole) * 1e9);
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	pthread_mutex_lock(&m->done_lock);
+	while (m->harts_running > 0 && m->exit_reason == EXIT_NONE) {
+		if (timeout_s > 0) {
+			if (pthread_cond_timedwait(&m->done_cond, &m->done_lock,
+						   &deadline) == ETIMEDOUT)
+				break;
+		} else {
+			pthread_cond_wait(&m->done_cond, &m->done_lock);
+		}
+	}
+	pthread_mutex_unlock(&m->done_lock);
+	machine_request_exit(m, EXIT_TIMEOUT, 0);
+	for (unsigned i = 0; i < m->nharts; i++)
+		pthread_join(m->harts[i]->thread, NULL);
+	if (m->io_thread_started)
+		pthread_join(m->io_thread, NULL);
+	return exit_status(m);
+}

@@ -1,0 +1,118 @@
+/* machine.h: the virt-compatible board: RAM, ROM, devices, harts, run/stop. */
+#ifndef RRV_CORE_MACHINE_H
+#define RRV_CORE_MACHINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "devices/device.h"
+
+#define MAX_HARTS 64
+#define RAM_BASE 0x80000000ull
+#define BOOTROM_BASE 0x1000ull
+#define BOOTROM_SIZE 0x1000ull
+#define KERNEL_BIOS_OFFSET 0x200000ull
+#define MAX_DEVS 16
+
+struct hart;
+struct uart;
+struct clint;
+struct sifive_test;
+
+struct machine_config {
+	unsigned nharts;
+	uint64_t ram_size;
+	const char *bios;      /* M-mode firmware at RAM_BASE, or NULL */
+	const char *kernel;    /* payload (RAM_BASE + 2 MiB with bios) */
+	uint64_t max_insns;    /* per hart; 0 = unlimited */
+	int input_fd;          /* UART input source, -1 = none */
+	int output_fd;         /* UART output sink */
+};
+
+/* Why a run ended. Exit status mapping is documented in README.md. */
+enum machine_exit {
+	EXIT_NONE = 0,
+	EXIT_GUEST,       /* finisher / HTIF: guest exit code */
+	EXIT_RESET,       /* guest requested reset (treated as exit 0) */
+	EXIT_TIMEOUT,     /* --timeout */
+	EXIT_INSN_LIMIT,  /* --max-insns */
+	EXIT_ERROR,       /* emulator error (message printed) */
+};
+
+#define RRV_EXIT_USAGE 2
+#define RRV_EXIT_TIMEOUT 124
+#define RRV_EXIT_INSN_LIMIT 125
+
+struct machine {
+	struct machine_config cfg;
+	uint8_t *ram;
+	uint64_t ram_size;
+	uint8_t rom[BOOTROM_SIZE];
+	uint64_t entry;            /* where every hart starts after the ROM */
+	uint64_t dtb_addr;         /* a1 at entry; 0 until a DTB exists */
+
+	struct mmio_dev devs[MAX_DEVS];
+	unsigned ndevs;
+	/* The I/O domain: every device access and every device-state change
+	 * (input arrival, timers) happens under this lock. */
+	pthread_mutex_t io_lock;
+	struct uart *uart;
+	struct clint *clint;
+	struct sifive_test *finisher;
+	struct mmio_dev clint_raw;  /* the CLINT's own callbacks (wrapped) */
+
+	/* HTIF (when the ELF defines tohost): physical address or 0. */
+	uint64_t tohost, fromhost;
+
+	struct hart *harts[MAX_HARTS];
+	unsigned nharts;
+
+	/* Run state. `stop` is set once by whoever ends the run. */
+	_Atomic int stop;
+	pthread_mutex_t done_lock;
+	pthread_cond_t done_cond;
+	unsigned harts_running;    /* under done_lock */
+	enum machine_exit exit_reason;
+	int exit_code;
+
+	/* Host clock origin for mtime (10 MHz). */
+	uint64_t t0_ns;
+
+	/* UART input queue, filled by the I/O thread (under io_lock). */
+	uint8_t inq[4096];
+	size_t inq_head, inq_len;
+	bool input_eof;
+	int wake_pipe[2];          /* pokes the I/O thread */
+	pthread_t io_thread;
+	bool io_thread_started;
+};
+
+/* Build the board; on error returns NULL and writes a message into err. */
+struct machine *machine_new(const struct machine_config *cfg, char *err,
+			    size_t errlen);
+void machine_free(struct machine *m);
+
+/* Load an image (ELF by its headers, else raw at addr). 0 or -1 + err. */
+int machine_load(struct machine *m, const char *path, uint64_t addr,
+		 bool set_entry, char *err, size_t errlen);
+
+/* Run all harts until the guest exits, the limit or the timeout (seconds,
+ * 0 = none) is reached. Returns the process exit status. */
+int machine_run(struct machine *m, double timeout_s);
+
+/* End the run (first caller wins). Any thread. */
+void machine_request_exit(struct machine *m, enum machine_exit why, int code);
+
+/* mtime: 10 MHz ticks since the machine started. */
+uint64_t machine_mtime(struct machine *m);
+
+/* Physical memory: host pointer for [paddr, paddr+len) if it is RAM or ROM
+ * (writable reports whether stores may go there directly), else NULL. */
+uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,
+			  bool *writable);
+struct mmio_dev *machine_find_dev(struct machine *m, uint64_t paddr);
+
+#endif /* RRV_CORE_MACHINE_H */

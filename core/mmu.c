@@ -1,0 +1,340 @@
+/* mmu.c: Sv39 translation, TLB refill and the load/store slow paths. */
+#include "core/mmu.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "core/guestmem.h"
+#include "core/hart.h"
+#include "core/machine.h"
+#include "core/tb.h"
+#include "devices/device.h"
+
+#define SATP_MODE_SHIFT 60
+#define SATP_MODE_SV39 8ull
+#define SATP_PPN_MASK ((1ull << 44) - 1)
+
+#define PTE_V (1u << 0)
+#define PTE_R (1u << 1)
+#define PTE_W (1u << 2)
+#define PTE_X (1u << 3)
+#define PTE_U (1u << 4)
+#define PTE_A (1u << 6)
+#define PTE_D (1u << 7)
+#define PTE_PPN_SHIFT 10
+#define PTE_PPN_MASK ((1ull << 44) - 1)
+
+static int page_fault(enum access acc)
+{
+	return acc == ACC_FETCH ? EXC_INSN_PAGE :
+	       acc == ACC_WRITE ? EXC_STORE_PAGE : EXC_LOAD_PAGE;
+}
+
+static int access_fault(enum access acc)
+{
+	return acc == ACC_FETCH ? EXC_INSN_ACCESS :
+	       acc == ACC_WRITE ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS;
+}
+
+static unsigned effective_priv(const struct hart *h, enum access acc)
+{
+	if (acc != ACC_FETCH && (h->mstatus & MSTATUS_MPRV))
+		return (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+	return h->priv;
+}
+
+static bool leaf_allows(const struct hart *h, uint64_t pte, unsigned priv,
+			enum access acc)
+{
+	if (pte & PTE_U) {
+		/* S-mode never executes user pages; data needs SUM. */
+		if (priv == PRV_S && (acc == ACC_FETCH || !(h->mstatus & MSTATUS_SUM)))
+			return false;
+	} else if (priv == PRV_U) {
+		return false;
+	}
+	switch (acc) {
+	case ACC_FETCH: return pte & PTE_X;
+	case ACC_WRITE: return pte & PTE_W;
+	default:
+		return (pte & PTE_R) || ((h->mstatus & MSTATUS_MXR) && (pte & PTE_X));
+	}
+}
+
+/* Sv39 walk (privileged spec §4.3.2 / §4.4), A/D updated by hardware as
+ * QEMU does. PTE reads and writes are ordinary accesses to guest RAM. */
+static int walk_sv39(struct hart *h, uint64_t vaddr, unsigned priv,
+		     enum access acc, uint64_t *paddr)
+{
+	if ((uint64_t)((int64_t)(vaddr << 25) >> 25) != vaddr)
+		return page_fault(acc);
+	uint64_t base = (h->satp & SATP_PPN_MASK) << PAGE_SHIFT;
+	for (int level = 2; level >= 0; level--) {
+		uint64_t vpn = (vaddr >> (PAGE_SHIFT + 9 * level)) & 0x1ff;
+		uint64_t pte_addr = base + vpn * 8;
+		bool wr;
+		uint8_t *p = machine_phys_ptr(h->m, pte_addr, 8, &wr);
+		if (!p)
+			return access_fault(acc);
+		uint64_t pte = gmem_read(p, 8);
+		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
+			return page_fault(acc);
+		uint64_t ppn = (pte >> PTE_PPN_SHIFT) & PTE_PPN_MASK;
+		if (!(pte & (PTE_R | PTE_X))) {
+			base = ppn << PAGE_SHIFT;
+			continue;
+		}
+		if (!leaf_allows(h, pte, priv, acc))
+			return page_fault(acc);
+		uint64_t lowmask = (1ull << (9 * level)) - 1;
+		if (ppn & lowmask) /* misaligned superpage */
+			return page_fault(acc);
+		uint64_t want = PTE_A | (acc == ACC_WRITE ? PTE_D : 0);
+		if ((pte & want) != want) {
+			if (!wr)
+				return access_fault(acc);
+			uint64_t expect = pte;
+			/* Another hart may update the same PTE: set A/D with a
+			 * compare-and-swap and walk again if it changed. */
+			if (!__atomic_compare_exchange_n((uint64_t *)p, &expect,
+							 pte | want, false,
+							 __ATOMIC_SEQ_CST,
+							 __ATOMIC_RELAXED))
+				return walk_sv39(h, vaddr, priv, acc, paddr);
+		}
+		uint64_t off_mask = (1ull << (PAGE_SHIFT + 9 * level)) - 1;
+		*paddr = ((ppn << PAGE_SHIFT) & ~off_mask) | (vaddr & off_mask);
+		return 0;
+	}
+	return page_fault(acc);
+}
+
+int mmu_translate(struct hart *h, uint64_t vaddr, enum access acc,
+		  uint64_t *paddr)
+{
+	unsigned priv = effective_priv(h, acc);
+	if (priv == PRV_M || (h->satp >> SATP_MODE_SHIFT) != SATP_MODE_SV39) {
+		*paddr = vaddr;
+		return 0;
+	}
+	return walk_sv39(h, vaddr, priv, acc, paddr);
+}
+
+static void raise(struct hart *h, int cause, uint64_t tval)
+{
+	h->exc_cause = (uint64_t)cause;
+	h->exc_tval = tval;
+}
+
+/* Install a TLB entry for the page if its memory may be accessed directly. */
+static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
+		     enum access acc)
+{
+	bool writable;
+	uint8_t *host = machine_phys_ptr(h->m, paddr & PAGE_MASK, PAGE_SIZE,
+					 &writable);
+	if (!host)
+		return;
+	struct tlb_set *set = acc == ACC_FETCH ? h->tlb_fetch : h->tlb_data;
+	struct tlb_entry *e;
+	if (acc == ACC_WRITE) {
+		uint64_t ppage = paddr & PAGE_MASK;
+		if (!writable || tb_page_has_code(h, paddr) ||
+		    (h->m->tohost && (h->m->tohost & PAGE_MASK) == ppage))
+			return;
+		e = &set->w[tlb_index(vaddr)];
+	} else {
+		e = acc == ACC_FETCH ? &set->x[tlb_index(vaddr)]
+				     : &set->r[tlb_index(vaddr)];
+	}
+	e->tag = vaddr & PAGE_MASK;
+	e->addend = (uintptr_t)host - (uintptr_t)(vaddr & PAGE_MASK);
+}
+
+static int mmio_access(struct hart *h, uint64_t vaddr, uint64_t paddr,
+		       unsigned size, uint64_t *val, bool write)
+{
+	struct mmio_dev *d = machine_find_dev(h->m, paddr);
+	if (!d || paddr + size > d->base + d->size) {
+		raise(h, write ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, vaddr);
+		return MEM_EXC;
+	}
+	pthread_mutex_lock(&h->m->io_lock);
+	if (write)
+		d->write(d->opaque, paddr - d->base, *val, size);
+	else
+		*val = d->read(d->opaque, paddr - d->base, size);
+	pthread_mutex_unlock(&h->m->io_lock);
+	return MEM_END_TB;
+}
+
+static int load_aligned(struct hart *h, uint64_t vaddr, unsigned size,
+			uint64_t *val)
+{
+	uint64_t paddr;
+	int cause = mmu_translate(h, vaddr, ACC_READ, &paddr);
+	if (cause) {
+		raise(h, cause, vaddr);
+		return MEM_EXC;
+	}
+	bool wr;
+	uint8_t *p = machine_phys_ptr(h->m, paddr, size, &wr);
+	if (!p)
+		return mmio_access(h, vaddr, paddr, size, val, false);
+	tlb_fill(h, vaddr, paddr, ACC_READ);
+	*val = gmem_read(p, size);
+	return MEM_OK;
+}
+
+/* Misaligned accesses are performed byte by byte, as QEMU's RISC-V target
+ * does for plain loads and stores (they never trap as misaligned). */
+int mmu_load(struct hart *h, uint64_t vaddr, unsigned size, uint64_t *val)
+{
+	if (!(vaddr & (size - 1)))
+		return load_aligned(h, vaddr, size, val);
+	uint64_t v = 0;
+	int ret = MEM_OK;
+	for (unsigned i = 0; i < size; i++) {
+		uint64_t b;
+		int r = load_aligned(h, vaddr + i, 1, &b);
+		if (r == MEM_EXC)
+			return r;
+		ret |= r;
+		v |= b << (8 * i);
+	}
+	*val = v;
+	return ret;
+}
+
+static int htif_write(struct hart *h, uint64_t paddr, uint64_t val);
+
+static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
+			 uint64_t val)
+{
+	uint64_t paddr;
+	int cause = mmu_translate(h, vaddr, ACC_WRITE, &paddr);
+	if (cause) {
+		raise(h, cause, vaddr);
+		return MEM_EXC;
+	}
+	bool wr;
+	uint8_t *p = machine_phys_ptr(h->m, paddr, size, &wr);
+	if (!p)
+		return mmio_access(h, vaddr, paddr, size, &val, true);
+	if (!wr) {
+		raise(h, EXC_STORE_ACCESS, vaddr);
+		return MEM_EXC;
+	}
+	int ret = mmu_note_code_write(h, paddr);
+	gmem_write(p, size, val);
+	if (h->m->tohost && paddr == h->m->tohost)
+		ret |= htif_write(h, paddr, val);
+	tlb_fill(h, vaddr, paddr, ACC_WRITE);
+	return ret;
+}
+
+int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val)
+{
+	if (!(vaddr & (size - 1)))
+		return store_aligned(h, vaddr, size, val);
+	/* Check every byte's translation first so a fault leaves memory as
+	 * it was (the instruction did not execute). */
+	for (unsigned i = 0; i < size; i++) {
+		uint64_t pa;
+		int cause = mmu_translate(h, vaddr + i, ACC_WRITE, &pa);
+		if (cause) {
+			raise(h, cause, vaddr + i);
+			return MEM_EXC;
+		}
+	}
+	int ret = MEM_OK;
+	for (unsigned i = 0; i < size; i++) {
+		int r = store_aligned(h, vaddr + i, 1, val >> (8 * i));
+		if (r == MEM_EXC)
+			return r;
+		ret |= r;
+	}
+	return ret;
+}
+
+int mmu_note_code_write(struct hart *h, uint64_t paddr)
+{
+	if (!tb_page_has_code(h, paddr))
+		return MEM_OK;
+	tb_invalidate_page(h, paddr);
+	return MEM_END_TB;
+}
+
+void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
+		     uint64_t *paddr)
+{
+	if (vaddr & (size - 1)) {
+		raise(h, lr ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, vaddr);
+		return NULL;
+	}
+	enum access acc = lr ? ACC_READ : ACC_WRITE;
+	int cause = mmu_translate(h, vaddr, acc, paddr);
+	if (cause) {
+		raise(h, cause, vaddr);
+		return NULL;
+	}
+	bool wr;
+	uint8_t *p = machine_phys_ptr(h->m, *paddr, size, &wr);
+	if (!p || (!lr && !wr)) {
+		raise(h, lr ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS, vaddr);
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * HTIF (riscv-tests / Spike convention): tohost = dev << 56 | cmd << 48 |
+ * payload. dev 0 cmd 0 with payload bit 0 set ends the run with exit code
+ * payload >> 1; dev 1 cmd 1 writes the payload's low byte to the console.
+ */
+static int htif_write(struct hart *h, uint64_t paddr, uint64_t val)
+{
+	struct machine *m = h->m;
+	unsigned dev = (unsigned)(val >> 56), cmd = (unsigned)(val >> 48) & 0xff;
+	uint64_t payload = val & ((1ull << 48) - 1);
+	bool wr;
+	if (dev == 0 && cmd == 0 && (payload & 1)) {
+		machine_request_exit(m, EXIT_GUEST, (int)(payload >> 1));
+		return MEM_END_TB;
+	}
+	if (dev == 1 && cmd == 1) {
+		uint8_t c = (uint8_t)payload;
+		pthread_mutex_lock(&m->io_lock);
+		if (write(m->cfg.output_fd, &c, 1) < 0) {
+			/* Output is best effort, like a UART with nothing
+			 * attached: the guest cannot act on the failure. */
+		}
+		pthread_mutex_unlock(&m->io_lock);
+		uint8_t *p = machine_phys_ptr(m, paddr, 8, &wr);
+		gmem_write(p, 8, 0);
+		if (m->fromhost && (p = machine_phys_ptr(m, m->fromhost, 8, &wr)))
+			gmem_write(p, 8, (1ull << 56) | (1ull << 48));
+	}
+	return MEM_END_TB;
+}
+
+void mmu_flush_tlb(struct hart *h)
+{
+	/* All-ones tags never match a (page-aligned) lookup. */
+	memset(h->tlbs, 0xff, sizeof(h->tlbs));
+}
+
+void mmu_drop_write_page(struct hart *h, uint64_t paddr)
+{
+	bool wr;
+	uintptr_t host = (uintptr_t)machine_phys_ptr(h->m, paddr & PAGE_MASK,
+						     PAGE_SIZE, &wr);
+	if (!host)
+		return;
+	for (unsigned m = 0; m < TLB_NMODES; m++)
+		for (unsigned i = 0; i < TLB_SIZE; i++) {
+			struct tlb_entry *e = &h->tlbs[m].w[i];
+			if (e->tag != TLB_INVALID && e->tag + e->addend == host)
+				e->tag = TLB_INVALID;
+		}
+}

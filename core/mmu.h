@@ -1,0 +1,39 @@
+/* mmu.h: address translation (bare, Sv39), soft-TLB refill, memory slow paths. */
+#ifndef RRV_CORE_MMU_H
+#define RRV_CORE_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/riscv.h"
+
+struct hart;
+
+/* Slow-path results. MEM_END_TB: the access worked but the block must end
+ * after this instruction (MMIO, code invalidated, HTIF). MEM_EXC: exception
+ * (h->exc_cause, h->exc_tval set), instruction not executed. */
+enum { MEM_OK = 0, MEM_END_TB = 1, MEM_EXC = -1 };
+
+/* Translate; 0 and *paddr, or the exception cause (page/access fault). */
+int mmu_translate(struct hart *h, uint64_t vaddr, enum access acc,
+		  uint64_t *paddr);
+
+int mmu_load(struct hart *h, uint64_t vaddr, unsigned size, uint64_t *val);
+int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val);
+
+/*
+ * For AMO, LR and SC: translate (as a store unless lr) and return a host
+ * pointer to naturally aligned RAM. NULL with the exception set otherwise.
+ * *paddr receives the physical address (reservations are physical).
+ */
+void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
+		     uint64_t *paddr);
+
+/* Code writes through an atomic: invalidate translated code on that page. */
+int mmu_note_code_write(struct hart *h, uint64_t paddr);
+
+void mmu_flush_tlb(struct hart *h);
+/* Drop write entries mapping physical page of paddr (code was translated). */
+void mmu_drop_write_page(struct hart *h, uint64_t paddr);
+
+#endif /* RRV_CORE_MMU_H */

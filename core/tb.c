@@ -1,0 +1,286 @@
+/* tb.c: translation-block cache: translate, look up, chain, invalidate. */
+#include "core/tb.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/guestmem.h"
+#include "core/hart.h"
+#include "core/machine.h"
+#include "core/mmu.h"
+
+#define TB_ARENA_SIZE (32u << 20)
+#define TB_HASH_BITS 15
+#define TB_JC_BITS 12
+
+/* Everything here belongs to the owning hart's thread (share-nothing). */
+struct tb_cache {
+	uint8_t *arena;
+	size_t used;
+	uint64_t gen;
+	struct tb *hash[1u << TB_HASH_BITS];
+	struct tb *jc[1u << TB_JC_BITS];   /* virtual-pc jump cache */
+	uint64_t npages;                   /* RAM pages + 1 slot for the ROM */
+	struct tb **page_heads;            /* per physical page */
+};
+
+struct tb_cache *tb_cache_new(uint64_t ram_size)
+{
+	struct tb_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->arena = malloc(TB_ARENA_SIZE);
+	c->npages = (ram_size >> PAGE_SHIFT) + 1;
+	/* calloc of a large array costs nothing until pages are touched. */
+	c->page_heads = calloc(c->npages, sizeof(*c->page_heads));
+	if (!c->arena || !c->page_heads) {
+		tb_cache_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void tb_cache_free(struct tb_cache *c)
+{
+	if (!c)
+		return;
+	free(c->arena);
+	free(c->page_heads);
+	free(c);
+}
+
+/* Page slot for a physical address holding code, or -1. */
+static int64_t page_slot(const struct hart *h, uint64_t paddr)
+{
+	const struct tb_cache *c = h->tbc;
+	if (paddr >= RAM_BASE && paddr - RAM_BASE < h->m->ram_size)
+		return (int64_t)((paddr - RAM_BASE) >> PAGE_SHIFT);
+	if (paddr >= BOOTROM_BASE && paddr < BOOTROM_BASE + BOOTROM_SIZE)
+		return (int64_t)c->npages - 1;
+	return -1;
+}
+
+uint32_t tb_flags(const struct hart *h)
+{
+	bool fs_on = (h->mstatus & MSTATUS_FS) != 0;
+	return h->priv | (fs_on ? 4u : 0u);
+}
+
+uint64_t tb_gen(const struct hart *h)
+{
+	return h->tbc->gen;
+}
+
+static unsigned hash_of(uint64_t ppc, uint32_t flags)
+{
+	uint64_t k = (ppc >> 1) ^ ((uint64_t)flags << 40);
+	k *= 0x9e3779b97f4a7c15ull;
+	return (unsigned)(k >> (64 - TB_HASH_BITS));
+}
+
+static unsigned jc_of(uint64_t vpc)
+{
+	return (unsigned)(vpc >> 1) & ((1u << TB_JC_BITS) - 1);
+}
+
+void tb_flush_all(struct hart *h)
+{
+	struct tb_cache *c = h->tbc;
+	c->used = 0;
+	c->gen++;
+	memset(c->hash, 0, sizeof(c->hash));
+	memset(c->jc, 0, sizeof(c->jc));
+	memset(c->page_heads, 0, c->npages * sizeof(*c->page_heads));
+	h->tb_flush_pending = true;
+}
+
+void tb_flush_jump_cache(struct hart *h)
+{
+	memset(h->tbc->jc, 0, sizeof(h->tbc->jc));
+	h->tbc->gen++;
+}
+
+bool tb_page_has_code(const struct hart *h, uint64_t paddr)
+{
+	int64_t s = page_slot(h, paddr);
+	return s >= 0 && h->tbc->page_heads[s] != NULL;
+}
+
+static void hash_remove(struct tb_cache *c, struct tb *tb)
+{
+	struct tb **pp = &c->hash[hash_of(tb->ppc, tb->flags)];
+	while (*pp && *pp != tb)
+		pp = &(*pp)->hash_next;
+	if (*pp)
+		*pp = tb->hash_next;
+}
+
+bool tb_invalidate_page(struct hart *h, uint64_t paddr)
+{
+	struct tb_cache *c = h->tbc;
+	int64_t s = page_slot(h, paddr);
+	if (s < 0 || !c->page_heads[s])
+		return false;
+	uint64_t page = paddr >> PAGE_SHIFT;
+	struct tb *tb = c->page_heads[s];
+	c->page_heads[s] = NULL;
+	while (tb) {
+		unsigned which = tb->page[0] == page ? 0 : 1;
+		struct tb *next = tb->page_next[which];
+		if (tb->valid) {
+			tb->valid = false;
+			hash_remove(c, tb);
+		}
+		tb = next;
+	}
+	/* Blocks on two pages may still be listed on the other page; they are
+	 * invalid now and are skipped there. Chains into them die with the
+	 * generation bump. */
+	c->gen++;
+	h->tb_flush_pending = true;
+	return true;
+}
+
+static void page_add(struct hart *h, struct tb *tb, unsigned which)
+{
+	int64_t s = page_slot(h, tb->page[which] << PAGE_SHIFT);
+	assert(s >= 0);
+	if (!h->tbc->page_heads[s])
+		/* First code on this page: stores to it must now take the slow
+		 * path so they can invalidate what we translate. */
+		mmu_drop_write_page(h, tb->page[which] << PAGE_SHIFT);
+	tb->page_next[which] = h->tbc->page_heads[s];
+	h->tbc->page_heads[s] = tb;
+}
+
+/* Fetch the halfword at vpc through the fetch translation; NULL on fault. */
+static const uint8_t *fetch_ptr(struct hart *h, uint64_t vpc, uint64_t *ppc)
+{
+	int cause = mmu_translate(h, vpc, ACC_FETCH, ppc);
+	if (cause) {
+		h->exc_cause = (uint64_t)cause;
+		h->exc_tval = vpc;
+		return NULL;
+	}
+	bool wr;
+	const uint8_t *p = machine_phys_ptr(h->m, *ppc, 2, &wr);
+	if (!p) {
+		h->exc_cause = EXC_INSN_ACCESS;
+		h->exc_tval = vpc;
+	}
+	return p;
+}
+
+static struct tb *tb_alloc(struct hart *h)
+{
+	struct tb_cache *c = h->tbc;
+	size_t need = sizeof(struct tb) + (TB_MAX_INSNS + 1) * sizeof(struct op);
+	if (c->used + need > TB_ARENA_SIZE)
+		tb_flush_all(h);
+	struct tb *tb = (struct tb *)(c->arena + c->used);
+	return tb;
+}
+
+static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint32_t flags)
+{
+	uint64_t ppc;
+	const uint8_t *p = fetch_ptr(h, vpc, &ppc);
+	if (!p)
+		return NULL;
+	struct tb *tb = tb_alloc(h);
+	memset(tb, 0, sizeof(*tb));
+	tb->vpc = vpc;
+	tb->ppc = ppc;
+	tb->flags = flags;
+	tb->page[0] = ppc >> PAGE_SHIFT;
+	tb->page[1] = TB_NO_PAGE;
+	bool fs_on = flags & 4;
+	uint64_t pc = vpc;
+	unsigned n = 0;
+	for (;;) {
+		uint32_t raw = (uint32_t)gmem_read(p, 2);
+		if (decode_len((uint16_t)raw) == 4) {
+			if (((pc + 2) & ~PAGE_MASK) == 0) {
+				/* Straddles a page: only as a block's sole insn. */
+				if (n)
+					break;
+				uint64_t ppc2;
+				const uint8_t *p2 = fetch_ptr(h, pc + 2, &ppc2);
+				if (!p2)
+					return NULL;
+				raw |= (uint32_t)gmem_read(p2, 2) << 16;
+				tb->page[1] = ppc2 >> PAGE_SHIFT;
+			} else {
+				raw |= (uint32_t)gmem_read(p + 2, 2) << 16;
+			}
+		}
+		struct op *op = &tb->ops[n++];
+		decode_insn(raw, pc, op);
+		if (!fs_on && decode_is_fp(op->id))
+			op->id = INSN_ILLEGAL;
+		pc += op->len;
+		p += op->len;
+		if (decode_ends_tb(op->id) || n == TB_MAX_INSNS ||
+		    tb->page[1] != TB_NO_PAGE || (pc & ~PAGE_MASK) == 0)
+			break;
+	}
+	tb->n = (uint16_t)n;
+	if (!decode_ends_tb(tb->ops[n - 1].id)) {
+		struct op *end = &tb->ops[n];
+		memset(end, 0, sizeof(*end));
+		end->id = INSN_TB_END;
+		end->pc = pc;
+	}
+	h->tbc->used += sizeof(struct tb) + (n + 1) * sizeof(struct op);
+	h->tbc->used = (h->tbc->used + 15) & ~(size_t)15;
+	tb->valid = true;
+	page_add(h, tb, 0);
+	if (tb->page[1] != TB_NO_PAGE)
+		page_add(h, tb, 1);
+	unsigned hi = hash_of(ppc, flags);
+	tb->hash_next = h->tbc->hash[hi];
+	h->tbc->hash[hi] = tb;
+	return tb;
+}
+
+struct tb *tb_lookup(struct hart *h, uint64_t pc)
+{
+	struct tb_cache *c = h->tbc;
+	uint32_t flags = tb_flags(h);
+	struct tb **jce = &c->jc[jc_of(pc)];
+	struct tb *tb = *jce;
+	if (tb && tb->vpc == pc && tb->flags == flags && tb->valid)
+		return tb;
+	uint64_t ppc;
+	int cause = mmu_translate(h, pc, ACC_FETCH, &ppc);
+	if (cause) {
+		h->exc_cause = (uint64_t)cause;
+		h->exc_tval = pc;
+		return NULL;
+	}
+	for (tb = c->hash[hash_of(ppc, flags)]; tb; tb = tb->hash_next)
+		if (tb->ppc == ppc && tb->flags == flags && tb->valid &&
+		    (tb->vpc & ~PAGE_MASK) == (pc & ~PAGE_MASK))
+			break;
+	if (tb && tb->page[1] != TB_NO_PAGE) {
+		/* A straddling block also depends on the second page's
+		 * mapping: reuse it only at the same virtual pc. */
+		if (tb->vpc != pc)
+			tb = NULL;
+	}
+	if (!tb) {
+		tb = tb_translate(h, pc, flags);
+		if (!tb)
+			return NULL;
+	}
+	if (tb->vpc != pc) {
+		/* Same physical code reached through another virtual address:
+		 * ops carry pcs, so it needs its own translation. */
+		tb = tb_translate(h, pc, flags);
+		if (!tb)
+			return NULL;
+	}
+	*jce = tb;
+	return tb;
+}

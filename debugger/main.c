@@ -1,0 +1,290 @@
+/* main.c: the rrv command line: subcommand dispatch and `rrv run`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/hart.h"
+#include "core/machine.h"
+
+#define RRV_VERSION "0.1.0"
+
+static const char usage_main[] =
+"usage: rrv <command> [options] [args]\n"
+"\n"
+"rrv is a parallel full-system RISC-V emulator (RV64GC, QEMU virt board).\n"
+"\n"
+"commands:\n"
+"  run       run a guest, one host thread per hart\n"
+"  help      show this text, or `rrv help <command>`\n"
+"  version   print the version\n"
+"\n"
+"Run `rrv <command> --help` for a command's options.\n";
+
+static const char usage_run[] =
+"usage: rrv run [options] [IMAGE]\n"
+"\n"
+"Run a guest on the virt-compatible board. Each hart runs on its own host\n"
+"thread. IMAGE (or --kernel) is an ELF, loaded by its program headers, or a\n"
+"raw binary, loaded at 0x80000000 (0x80200000 when --bios is given).\n"
+"\n"
+"options:\n"
+"  --smp N            number of harts, 1..64 (default 1)\n"
+"  --memory SIZE      RAM size, e.g. 256M, 1G (default 256M; K/M/G suffixes)\n"
+"  --bios FILE        M-mode firmware loaded at 0x80000000; execution starts\n"
+"                     there and the kernel goes at 0x80200000\n"
+"  --kernel FILE      the payload (same as IMAGE)\n"
+"  --input FILE       feed the UART from FILE instead of stdin\n"
+"  --max-insns N      stop when a hart has retired N instructions\n"
+"  --timeout SECONDS  stop after this much host time (fractions allowed)\n"
+"  --stats            print instruction counts and speed on stderr at exit\n"
+"  -h, --help         show this text\n"
+"\n"
+"exit status:\n"
+"  the guest's exit code (sifive_test finisher or HTIF tohost; codes above\n"
+"  255 are reported as 255), 124 when --timeout expired, 125 when\n"
+"  --max-insns was reached, 2 for a bad option or unusable image, 1 for an\n"
+"  internal emulator error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "rrv: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see `rrv run --help`)\n");
+	return RRV_EXIT_USAGE;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || *s == '-')
+		return false;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (!*s || *s == '-')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case '\0': break;
+	default: return false;
+	}
+	if (*end == 'i' || *end == 'B')
+		end++;
+	if (*end == 'B')
+		end++;
+	if (*end || v > (UINT64_MAX >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+struct run_opts {
+	struct machine_config cfg;
+	const char *input;
+	double timeout;
+	bool stats;
+};
+
+enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
+       OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS };
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "smp", required_argument, NULL, OPT_SMP },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "bios", required_argument, NULL, OPT_BIOS },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "max-insns", required_argument, NULL, OPT_MAX_INSNS },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_SMP:
+			if (!parse_u64(optarg, &v) || v < 1 || v > MAX_HARTS)
+				return usage_error("--smp takes 1..64, not '%s'", optarg);
+			o->cfg.nharts = (unsigned)v;
+			break;
+		case OPT_MEMORY:
+			if (!parse_size(optarg, &v) || v < (1u << 20) ||
+			    v > (64ull << 30) || (v & (PAGE_SIZE - 1)))
+				return usage_error("--memory takes a size from 1M to 64G "
+						   "in whole pages, not '%s'", optarg);
+			o->cfg.ram_size = v;
+			break;
+		case OPT_BIOS: o->cfg.bios = optarg; break;
+		case OPT_KERNEL:
+			if (o->cfg.kernel)
+				return usage_error("more than one kernel image ('%s')", optarg);
+			o->cfg.kernel = optarg;
+			break;
+		case OPT_INPUT: o->input = optarg; break;
+		case OPT_MAX_INSNS:
+			if (!parse_u64(optarg, &v) || v == 0)
+				return usage_error("--max-insns takes a positive count, "
+						   "not '%s'", optarg);
+			o->cfg.max_insns = v;
+			break;
+		case OPT_TIMEOUT: {
+			char *end;
+			errno = 0;
+			o->timeout = strtod(optarg, &end);
+			if (errno || *end || !(o->timeout > 0) || o->timeout > 1e9)
+				return usage_error("--timeout takes positive seconds, "
+						   "not '%s'", optarg);
+			break;
+		}
+		case OPT_STATS: o->stats = true; break;
+		case 'h':
+			fputs(usage_run, stdout);
+			return -1;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		if (o->cfg.kernel)
+			return usage_error("image '%s' given besides --kernel", argv[optind]);
+		o->cfg.kernel = argv[optind++];
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->cfg.kernel && !o->cfg.bios)
+		return usage_error("%s", "no image to run");
+	return 0;
+}
+
+static int load_images(struct machine *m, const struct machine_config *cfg)
+{
+	char err[512];
+	if (cfg->bios && machine_load(m, cfg->bios, RAM_BASE, true, err,
+				      sizeof(err)) < 0)
+		goto fail;
+	if (cfg->kernel) {
+		uint64_t at = cfg->bios ? RAM_BASE + KERNEL_BIOS_OFFSET : RAM_BASE;
+		if (machine_load(m, cfg->kernel, at, !cfg->bios, err,
+				 sizeof(err)) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "rrv: %s\n", err);
+	return -1;
+}
+
+static void print_stats(const struct machine *m, double seconds)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < m->nharts; i++)
+		total += m->harts[i]->icount;
+	fprintf(stderr, "rrv: stats: insns=%llu seconds=%.3f mips=%.1f\n",
+		(unsigned long long)total, seconds,
+		seconds > 0 ? (double)total / seconds / 1e6 : 0.0);
+	for (unsigned i = 0; i < m->nharts; i++)
+		fprintf(stderr, "rrv: stats: hart %u insns=%llu pc=0x%llx\n", i,
+			(unsigned long long)m->harts[i]->icount,
+			(unsigned long long)m->harts[i]->pc);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {
+		.cfg = { .nharts = 1, .ram_size = 256ull << 20, .input_fd = 0,
+			 .output_fd = 1 },
+	};
+	int r = parse_run(argc, argv, &o);
+	if (r)
+		return r < 0 ? 0 : r;
+	if (o.input) {
+		o.cfg.input_fd = open(o.input, O_RDONLY | O_CLOEXEC);
+		if (o.cfg.input_fd < 0) {
+			fprintf(stderr, "rrv: %s: %s\n", o.input, strerror(errno));
+			return RRV_EXIT_USAGE;
+		}
+	}
+	char err[512];
+	struct machine *m = machine_new(&o.cfg, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "rrv: %s\n", err);
+		return 1;
+	}
+	if (load_images(m, &o.cfg) < 0) {
+		machine_free(m);
+		return RRV_EXIT_USAGE;
+	}
+	double t0 = now_s();
+	int status = machine_run(m, o.timeout);
+	double dt = now_s() - t0;
+	if (m->exit_reason == EXIT_TIMEOUT)
+		fprintf(stderr, "rrv: timeout after %.3g s\n", o.timeout);
+	else if (m->exit_reason == EXIT_INSN_LIMIT)
+		fprintf(stderr, "rrv: instruction limit %llu reached\n",
+			(unsigned long long)o.cfg.max_insns);
+	if (o.stats)
+		print_stats(m, dt);
+	machine_free(m);
+	if (o.input)
+		close(o.cfg.input_fd);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return RRV_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		if (argc > 2 && !strcmp(argv[2], "run"))
+			fputs(usage_run, stdout);
+		else
+			fputs(usage_main, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("rrv %s\n", RRV_VERSION);
+		return 0;
+	}
+	fprintf(stderr, "rrv: unknown command '%s' (see `rrv --help`)\n", cmd);
+	return RRV_EXIT_USAGE;
+}
