@@ -271,7 +271,7 @@ void exec_run(struct hart *h, uint64_t budget)
 			TAKE_MEM_EXC();                                     \
 		uint64_t old_ = amo_host(p_, size, kind, RS2);              \
 		RD = size == 4 ? sext32(old_) : old_;                       \
-		if (mmu_note_code_write(h, pa_))                            \
+		if (mmu_note_code_write(h, pa_, size))                            \
 			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)
@@ -315,7 +315,7 @@ void exec_run(struct hart *h, uint64_t budget)
 				__ATOMIC_RELAXED);                          \
 		}                                                           \
 		RD = !ok_;                                                  \
-		if (ok_ && mmu_note_code_write(h, pa_))                     \
+		if (ok_ && mmu_note_code_write(h, pa_, size))                     \
 			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)

@@ -225,7 +225,7 @@ static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 		raise(h, EXC_STORE_ACCESS, vaddr);
 		return MEM_EXC;
 	}
-	int ret = mmu_note_code_write(h, paddr);
+	int ret = mmu_note_code_write(h, paddr, size);
 	gmem_write(p, size, val);
 	if (h->m->tohost && paddr == h->m->tohost)
 		ret |= htif_write(h, paddr, val);
@@ -257,9 +257,9 @@ int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val)
 	return ret;
 }
 
-int mmu_note_code_write(struct hart *h, uint64_t paddr)
+int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size)
 {
-	if (!tb_page_has_code(h, paddr))
+	if (!tb_code_overlaps(h, paddr, size))
 		return MEM_OK;
 	tb_invalidate_page(h, paddr);
 	return MEM_END_TB;

@@ -29,8 +29,8 @@ int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val);
 void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
 		     uint64_t *paddr);
 
-/* Code writes through an atomic: invalidate translated code on that page. */
-int mmu_note_code_write(struct hart *h, uint64_t paddr);
+/* A write of size bytes at paddr: invalidate translated code it touches. */
+int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size);
 
 void mmu_flush_tlb(struct hart *h);
 /* Drop write entries mapping physical page of paddr (code was translated). */

@@ -23,6 +23,13 @@ struct tb_cache {
 	struct tb *jc[1u << TB_JC_BITS];   /* virtual-pc jump cache */
 	uint64_t npages;                   /* RAM pages + 1 slot for the ROM */
 	struct tb **page_heads;            /* per physical page */
+	/* Which 8-byte granules of each page hold translated code, so that a
+	 * store next to code (data sharing a page with it) does not throw the
+	 * page's blocks away. Valid only for pages in code_pages. */
+	uint64_t (*code_bits)[PAGE_SIZE / 8 / 64];
+	uint8_t *listed;                   /* page is in code_pages */
+	uint32_t *code_pages;              /* pages with code since last flush */
+	size_t ncode_pages;
 };
 
 struct tb_cache *tb_cache_new(uint64_t ram_size)
@@ -34,7 +41,11 @@ struct tb_cache *tb_cache_new(uint64_t ram_size)
 	c->npages = (ram_size >> PAGE_SHIFT) + 1;
 	/* calloc of a large array costs nothing until pages are touched. */
 	c->page_heads = calloc(c->npages, sizeof(*c->page_heads));
-	if (!c->arena || !c->page_heads) {
+	c->code_bits = calloc(c->npages, sizeof(*c->code_bits));
+	c->listed = calloc(c->npages, 1);
+	c->code_pages = calloc(c->npages, sizeof(*c->code_pages));
+	if (!c->arena || !c->page_heads || !c->code_bits || !c->listed ||
+	    !c->code_pages) {
 		tb_cache_free(c);
 		return NULL;
 	}
@@ -47,6 +58,9 @@ void tb_cache_free(struct tb_cache *c)
 		return;
 	free(c->arena);
 	free(c->page_heads);
+	free(c->code_bits);
+	free(c->listed);
+	free(c->code_pages);
 	free(c);
 }
 
@@ -91,7 +105,13 @@ void tb_flush_all(struct hart *h)
 	c->gen++;
 	memset(c->hash, 0, sizeof(c->hash));
 	memset(c->jc, 0, sizeof(c->jc));
-	memset(c->page_heads, 0, c->npages * sizeof(*c->page_heads));
+	for (size_t i = 0; i < c->ncode_pages; i++) {
+		uint32_t s = c->code_pages[i];
+		c->page_heads[s] = NULL;
+		memset(c->code_bits[s], 0, sizeof(c->code_bits[s]));
+		c->listed[s] = 0;
+	}
+	c->ncode_pages = 0;
 	h->tb_flush_pending = true;
 }
 
@@ -125,6 +145,7 @@ bool tb_invalidate_page(struct hart *h, uint64_t paddr)
 	uint64_t page = paddr >> PAGE_SHIFT;
 	struct tb *tb = c->page_heads[s];
 	c->page_heads[s] = NULL;
+	memset(c->code_bits[s], 0, sizeof(c->code_bits[s]));
 	while (tb) {
 		unsigned which = tb->page[0] == page ? 0 : 1;
 		struct tb *next = tb->page_next[which];
@@ -142,16 +163,48 @@ bool tb_invalidate_page(struct hart *h, uint64_t paddr)
 	return true;
 }
 
-static void page_add(struct hart *h, struct tb *tb, unsigned which)
+bool tb_code_overlaps(const struct hart *h, uint64_t paddr, unsigned size)
 {
+	int64_t s = page_slot(h, paddr);
+	if (s < 0 || !h->tbc->page_heads[s])
+		return false;
+	const uint64_t *bits = h->tbc->code_bits[s];
+	unsigned first = (unsigned)(paddr & ~PAGE_MASK) / 8;
+	unsigned last = (unsigned)((paddr & ~PAGE_MASK) + size - 1) / 8;
+	if (last >= PAGE_SIZE / 8)
+		last = PAGE_SIZE / 8 - 1;
+	for (unsigned g = first; g <= last; g++)
+		if (bits[g / 64] >> (g % 64) & 1)
+			return true;
+	return false;
+}
+
+/* Mark the granules of [start, end) (physical, one page) as code. */
+static void mark_code(struct tb_cache *c, int64_t s, uint64_t start,
+		      uint64_t end)
+{
+	for (uint64_t g = (start & ~PAGE_MASK) / 8;
+	     g <= ((end - 1) & ~PAGE_MASK) / 8; g++)
+		c->code_bits[s][g / 64] |= 1ull << (g % 64);
+}
+
+static void page_add(struct hart *h, struct tb *tb, unsigned which,
+		     uint64_t start, uint64_t end)
+{
+	struct tb_cache *c = h->tbc;
 	int64_t s = page_slot(h, tb->page[which] << PAGE_SHIFT);
 	assert(s >= 0);
-	if (!h->tbc->page_heads[s])
+	if (!c->page_heads[s])
 		/* First code on this page: stores to it must now take the slow
 		 * path so they can invalidate what we translate. */
 		mmu_drop_write_page(h, tb->page[which] << PAGE_SHIFT);
-	tb->page_next[which] = h->tbc->page_heads[s];
-	h->tbc->page_heads[s] = tb;
+	if (!c->listed[s]) {
+		c->listed[s] = 1;
+		c->code_pages[c->ncode_pages++] = (uint32_t)s;
+	}
+	mark_code(c, s, start, end);
+	tb->page_next[which] = c->page_heads[s];
+	c->page_heads[s] = tb;
 }
 
 /* Fetch the halfword at vpc through the fetch translation; NULL on fault. */
@@ -235,9 +288,14 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint32_t flags)
 	h->tbc->used += sizeof(struct tb) + (n + 1) * sizeof(struct op);
 	h->tbc->used = (h->tbc->used + 15) & ~(size_t)15;
 	tb->valid = true;
-	page_add(h, tb, 0);
-	if (tb->page[1] != TB_NO_PAGE)
-		page_add(h, tb, 1);
+	uint64_t code_end = ppc + (pc - vpc);
+	if (tb->page[1] == TB_NO_PAGE) {
+		page_add(h, tb, 0, ppc, code_end);
+	} else {
+		page_add(h, tb, 0, ppc, ppc + 2);
+		uint64_t p2 = tb->page[1] << PAGE_SHIFT;
+		page_add(h, tb, 1, p2, p2 + 2);
+	}
 	unsigned hi = hash_of(ppc, flags);
 	tb->hash_next = h->tbc->hash[hi];
 	h->tbc->hash[hi] = tb;

@@ -57,6 +57,8 @@ bool tb_invalidate_page(struct hart *h, uint64_t paddr);
 void tb_flush_all(struct hart *h);
 /* Virtual-to-physical mappings changed (satp, SFENCE.VMA). */
 void tb_flush_jump_cache(struct hart *h);
+/* Does a store of size bytes at paddr touch this hart's translated code? */
+bool tb_code_overlaps(const struct hart *h, uint64_t paddr, unsigned size);
 /* Does this hart hold translated code from the page of paddr? */
 bool tb_page_has_code(const struct hart *h, uint64_t paddr);
 
