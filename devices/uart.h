@@ -2,6 +2,7 @@
 #ifndef RRV_DEVICES_UART_H
 #define RRV_DEVICES_UART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,7 @@
 #define UART_SIZE 0x100ull
 #define UART_IRQ 10
 #define UART_CLOCK_HZ 3686400u
+#define UART_FIFO_SIZE 16
 
 /* Where transmitted bytes go: called once per byte the guest writes to THR. */
 typedef void (*uart_tx_fn)(void *ctx, uint8_t byte);
@@ -37,5 +39,28 @@ struct mmio_dev uart_mmio(struct uart *u);
  * arrived; register reads of RBR/LSR/IIR also pull on their own.
  */
 void uart_poll_input(struct uart *u);
+
+/* Back to the datasheet's master-reset state (guest reset request). */
+void uart_reset(struct uart *u);
+
+/*
+ * Everything guest-visible about the UART, as plain data, for snapshots
+ * (DESIGN.md §7). The interrupt output is not stored: it is a function of
+ * this state, and uart_set_state() signals it through the irq callback if it
+ * differs from the current output.
+ */
+struct uart_state {
+	uint8_t rx[UART_FIFO_SIZE];	/* receive buffer (ring) */
+	uint8_t rx_err[UART_FIFO_SIZE];	/* per byte: LSR BI/FE/PE bits */
+	uint8_t rx_head, rx_count;
+	uint8_t ier, lcr, mcr, fcr, scr, dll, dlm, msr;
+	uint8_t lsr_err;	/* sticky LSR OE/PE/FE/BI, cleared by LSR read */
+	bool fifo_err;		/* LSR bit 7 */
+	bool thre_pending;	/* THRE interrupt condition (before IER) */
+	bool rx_dry;		/* last pull got less than it asked for */
+};
+
+void uart_get_state(const struct uart *u, struct uart_state *s);
+void uart_set_state(struct uart *u, const struct uart_state *s);
 
 #endif /* RRV_DEVICES_UART_H */
