@@ -14,7 +14,7 @@ GUEST_CFLAGS   := -march=rv64gc -mabi=lp64d -mcmodel=medany -O2 -g \
                   -ffreestanding -nostdlib -Wall -Wextra -Werror \
                   -Wl,--no-warn-rwx-segments -I $(GUEST_DIR)/common \
                   -T $(GUEST_DIR)/common/link.ld
-GUEST_RUNTIME  := $(addprefix $(GUEST_DIR)/common/,crt0.S lib.c trap.S check.c)
+GUEST_RUNTIME  := $(addprefix $(GUEST_DIR)/common/,crt0.S lib.c trap.S check.c smp.c)
 GUEST_DEPS     := $(GUEST_RUNTIME) $(wildcard $(GUEST_DIR)/common/*.h) \
                   $(GUEST_DIR)/common/link.ld
 
