@@ -168,11 +168,13 @@ void exec_run(struct hart *h, uint64_t budget)
 		h->pc = op->pc + op->len;                                   \
 		goto next_tb;                                               \
 	} while (0)
+	/* An exception retires nothing, so it ends the call: a guest stuck
+	 * in a trap loop must still return to the hart loop. */
 #define EXCEPTION(cause, tval)                                              \
 	do {                                                                \
 		UNWIND(op);                                                 \
 		trap_take(h, (cause), (tval));                              \
-		goto next_tb;                                               \
+		goto out;                                                   \
 	} while (0)
 #define TAKE_MEM_EXC() EXCEPTION(h->exc_cause, h->exc_tval)
 #define ILLEGAL_INSN() EXCEPTION(EXC_ILLEGAL, op->raw)
@@ -334,7 +336,7 @@ lookup:
 		struct tb *nt = tb_lookup(h, h->pc);
 		if (!nt) {
 			trap_take(h, h->exc_cause, h->exc_tval);
-			goto next_tb;
+			goto out;
 		}
 		if (prev && slot >= 0 && tb_gen(h) == gen0 &&
 		    prev->flags == nt->flags) {

@@ -1,0 +1,180 @@
+/* test_exec.c: executor semantics: exact budgets, traps, SMC, M edge cases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/riscv.h"
+#include "tests/unit/core_fixture.h"
+#include "tests/unit/rv_asm.h"
+
+static int setup(void **state)
+{
+	*state = fixture_machine();
+	return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	machine_free(*state);
+	return 0;
+}
+
+#define STRAIGHT_CODE                                                      \
+	RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), \
+	RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), \
+	rv_jal(0, 0) /* spin */
+
+static void test_budget_stops_inside_a_block(void **state)
+{
+	const uint32_t straight[] = { STRAIGHT_CODE };
+	struct hart *h = fixture_load(*state, straight, 9);
+	exec_run(h, 5);
+	assert_int_equal(h->icount, 5);
+	assert_int_equal(h->x[1], 5);
+	assert_int_equal(h->pc, RAM_BASE + 20);
+	/* The patched stop is undone: running on finishes the block. */
+	exec_run(h, 3);
+	assert_int_equal(h->icount, 8);
+	assert_int_equal(h->x[1], 8);
+	assert_int_equal(h->pc, RAM_BASE + 32);
+}
+
+static void test_budget_one_at_a_time_matches_full_run(void **state)
+{
+	const uint32_t straight[] = { STRAIGHT_CODE };
+	struct hart *h = fixture_load(*state, straight, 9);
+	for (int i = 0; i < 20; i++)
+		exec_run(h, 1);
+	assert_int_equal(h->icount, 20);
+	assert_int_equal(h->x[1], 8);
+	assert_int_equal(h->pc, RAM_BASE + 32);
+}
+
+static void test_trapping_instruction_does_not_retire(void **state)
+{
+	const uint32_t code[] = { RV_ADDI(1, 0, 7), RV_ADDI(2, 0, 9),
+				  RV_ILLEGAL, RV_ADDI(3, 0, 1) };
+	struct hart *h = fixture_load(*state, code, 4);
+	exec_run(h, 3);
+	assert_int_equal(h->icount, 2);
+	assert_int_equal(h->mcause, EXC_ILLEGAL);
+	assert_int_equal(h->mepc, RAM_BASE + 8);
+	assert_int_equal(h->mtval, 0);
+	assert_int_equal(h->pc, RAM_BASE + 0x800);
+	assert_int_equal(h->x[3], 0);
+}
+
+static void test_ecall_from_m_mode(void **state)
+{
+	const uint32_t code[] = { RV_ECALL };
+	struct hart *h = fixture_load(*state, code, 1);
+	exec_run(h, 1);
+	assert_int_equal(h->mcause, EXC_ECALL_M);
+	assert_int_equal(h->icount, 0);
+	assert_int_equal(h->mstatus & MSTATUS_MPP, MSTATUS_MPP);
+}
+
+static void test_store_into_translated_code_takes_effect(void **state)
+{
+	/* x5 = address of insn 5; store a new instruction there (no fence.i):
+	 * rrv invalidates precisely, as QEMU does. */
+	const uint32_t code[] = {
+		RV_ADDI(5, 0, 1), RV_SLLI(5, 5, 31), RV_ADDI(5, 5, 20),
+		RV_LW(6, 5, 4), RV_SW(6, 5, 0),
+		RV_ADDI(7, 0, 1),  /* overwritten by the next word */
+		RV_ADDI(7, 0, 2),
+		rv_jal(0, 0),
+	};
+	struct hart *h = fixture_load(*state, code, 8);
+	exec_run(h, 6);
+	assert_int_equal(h->x[7], 2);
+	assert_int_equal(h->icount, 6);
+}
+
+static void test_store_next_to_code_keeps_translation_valid(void **state)
+{
+	const uint32_t code[] = {
+		RV_ADDI(5, 0, 1), RV_SLLI(5, 5, 31), RV_SD(0, 5, 64),
+		RV_ADDI(7, 7, 1), rv_jal(-8, 0),
+	};
+	struct hart *h = fixture_load(*state, code, 5);
+	exec_run(h, 2 + 3 * 50);
+	assert_int_equal(h->x[7], 50);
+}
+
+static void test_division_edge_cases(void **state)
+{
+	const uint32_t code[] = {
+		RV_ADDI(1, 0, -1), RV_ADDI(2, 0, 1), rv_i(63, 2, 1, 2, 0x13), /* slli x2,x2,63 */
+		RV_DIV(3, 2, 1),   /* INT64_MIN / -1 = INT64_MIN */
+		RV_REM(4, 2, 1),   /* = 0 */
+		RV_DIV(5, 2, 0),   /* / 0 = -1 */
+		RV_REM(6, 2, 0),   /* % 0 = dividend */
+		RV_DIVW(8, 1, 0),  /* 32-bit / 0 = -1 */
+	};
+	struct hart *h = fixture_load(*state, code, 8);
+	exec_run(h, 8);
+	assert_int_equal(h->x[3], 0x8000000000000000ull);
+	assert_int_equal(h->x[4], 0);
+	assert_int_equal(h->x[5], ~0ull);
+	assert_int_equal(h->x[6], 0x8000000000000000ull);
+	assert_int_equal(h->x[8], ~0ull);
+}
+
+static void test_x0_stays_zero(void **state)
+{
+	const uint32_t code[] = { RV_ADDI(0, 0, 5), RV_ADD(1, 0, 0) };
+	struct hart *h = fixture_load(*state, code, 2);
+	exec_run(h, 2);
+	assert_int_equal(h->x[0], 0);
+	assert_int_equal(h->x[1], 0);
+}
+
+static void test_instret_read_is_exact_mid_block(void **state)
+{
+	const uint32_t code[] = { RV_ADDI(1, 0, 1), RV_ADDI(1, 0, 1),
+				  RV_ADDI(1, 0, 1), RV_CSRRS(2, 0xb02, 0) };
+	struct hart *h = fixture_load(*state, code, 4);
+	exec_run(h, 4);
+	assert_int_equal(h->x[2], 3);
+	assert_int_equal(h->icount, 4);
+}
+
+static void test_fp_instruction_illegal_when_fs_off(void **state)
+{
+	const uint32_t code[] = { 0x00007053 /* fadd.s f0,f0,f0 */ };
+	struct hart *h = fixture_load(*state, code, 1);
+	exec_run(h, 1);
+	assert_int_equal(h->mcause, EXC_ILLEGAL);
+	assert_int_equal(h->mtval, 0x00007053);
+}
+
+static void test_access_fault_on_unmapped_load(void **state)
+{
+	const uint32_t code[] = { RV_LD(1, 0, 0x100) /* 0x100: nothing there */ };
+	struct hart *h = fixture_load(*state, code, 1);
+	exec_run(h, 1);
+	assert_int_equal(h->mcause, EXC_LOAD_ACCESS);
+	assert_int_equal(h->mtval, 0x100);
+	assert_int_equal(h->icount, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_budget_stops_inside_a_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_one_at_a_time_matches_full_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trapping_instruction_does_not_retire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecall_from_m_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_into_translated_code_takes_effect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_next_to_code_keeps_translation_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_division_edge_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_x0_stays_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_instret_read_is_exact_mid_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fp_instruction_illegal_when_fs_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_access_fault_on_unmapped_load, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+}
