@@ -466,7 +466,8 @@ CASE(FENCE_I) {
 }
 CASE(ECALL) EXCEPTION(h->priv == PRV_M ? EXC_ECALL_M :
 		      h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
-CASE(EBREAK) EXCEPTION(EXC_BREAKPOINT, op->pc);
+/* mtval = 0 as QEMU 7.2 reports (the spec also allows the pc). */
+CASE(EBREAK) EXCEPTION(EXC_BREAKPOINT, 0);
 CASE(SRET) {
 	if (h->priv < PRV_S || (h->priv == PRV_S && (h->mstatus & MSTATUS_TSR)))
 		ILLEGAL_INSN();
