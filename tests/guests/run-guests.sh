@@ -4,7 +4,9 @@
 # usage: run-guests.sh [--emu rrv|qemu] [--rrv PATH] [--dir ELFDIR]
 #                      [--logs DIR] [--smp-min N] [--timeout-scale K] [--tsan]
 #                      MANIFEST
-# Manifest lines: NAME  HART-COUNT...  TIMEOUT-SECONDS  ('#' starts a comment).
+# Manifest lines: NAME  HART-COUNT...  TIMEOUT-SECONDS  [qemu=ARG,ARG...]
+# ('#' starts a comment). qemu= adds QEMU options (commas become spaces), e.g.
+# -icount for a guest that counts retired instructions exactly; rrv ignores it.
 # A run passes when the emulator exits 0 (the guest's own exit code); with
 # --tsan it must also leave no ThreadSanitizer report on stderr.
 # Prints "N passed, N failed" last and exits 1 if any run failed.
@@ -55,7 +57,7 @@ fi
 passed=0
 failed=0
 
-# run_one NAME SMP TIMEOUT: one emulator run, output kept in the log dir.
+# run_one NAME SMP TIMEOUT QEMU-ARGS: one emulator run, output kept in the log dir.
 run_one() {
 	elf=$dir/$1.elf
 	log=$logs/$1-smp$2.log
@@ -68,7 +70,7 @@ run_one() {
 	if [ "$emu" = qemu ]; then
 		# The host-side timeout stands in for rrv's --timeout (124 too).
 		timeout -k 5 "$3" qemu-system-riscv64 -M virt -bios none \
-			-nographic -monitor none -serial stdio -smp "$2" \
+			-nographic -monitor none -serial stdio -smp "$2" $4 \
 			-kernel "$elf" </dev/null >"$log" 2>"$err"
 	else
 		"$rrv" run --smp "$2" --timeout "$3" "$elf" \
@@ -78,7 +80,13 @@ run_one() {
 
 while read -r name rest; do
 	case "$name" in ''|'#'*) continue ;; esac
-	# The last field is the timeout, the ones before it the hart counts.
+	# The last number is the timeout, the ones before it the hart counts.
+	qargs=
+	case "$rest" in
+	*qemu=*)
+		qargs=$(echo "${rest#*qemu=}" | tr ',' ' ')
+		rest=${rest%%qemu=*} ;;
+	esac
 	set -- $rest
 	if [ $# -lt 2 ]; then
 		echo "run-guests.sh: bad manifest line for $name" >&2
@@ -91,7 +99,7 @@ while read -r name rest; do
 		smp=$1
 		shift
 		[ "$smp" -ge "$smp_min" ] || continue
-		run_one "$name" "$smp" "$tmo"
+		run_one "$name" "$smp" "$tmo" "$qargs"
 		rc=$?
 		why=
 		if [ $rc != 0 ]; then
