@@ -119,9 +119,9 @@ static int load_elf(Elf *e, int fd, const char *path, uint8_t *mem,
 	return 0;
 }
 
-int loader_load(const char *path, uint8_t *mem, uint64_t mem_base,
-		uint64_t mem_size, uint64_t raw_addr, struct loaded_image *out,
-		char *err, size_t errlen)
+static int load(const char *path, uint8_t *mem, uint64_t mem_base,
+		uint64_t mem_size, uint64_t raw_addr, bool try_elf,
+		struct loaded_image *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	int fd = open(path, O_RDONLY);
@@ -140,7 +140,7 @@ int loader_load(const char *path, uint8_t *mem, uint64_t mem_base,
 		goto out_close;
 	}
 	elf_version(EV_CURRENT);
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	Elf *e = try_elf ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
 	if (e && elf_kind(e) == ELF_K_ELF) {
 		ret = load_elf(e, fd, path, mem, mem_base, mem_size, out, err,
 			       errlen);
@@ -168,4 +168,20 @@ int loader_load(const char *path, uint8_t *mem, uint64_t mem_base,
 out_close:
 	close(fd);
 	return ret;
+}
+
+int loader_load(const char *path, uint8_t *mem, uint64_t mem_base,
+		uint64_t mem_size, uint64_t raw_addr, struct loaded_image *out,
+		char *err, size_t errlen)
+{
+	return load(path, mem, mem_base, mem_size, raw_addr, true, out, err,
+		    errlen);
+}
+
+int loader_load_raw(const char *path, uint8_t *mem, uint64_t mem_base,
+		    uint64_t mem_size, uint64_t raw_addr, struct loaded_image *out,
+		    char *err, size_t errlen)
+{
+	return load(path, mem, mem_base, mem_size, raw_addr, false, out, err,
+		    errlen);
 }

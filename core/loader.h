@@ -22,4 +22,9 @@ int loader_load(const char *path, uint8_t *mem, uint64_t mem_base,
 		uint64_t mem_size, uint64_t raw_addr, struct loaded_image *out,
 		char *err, size_t errlen);
 
+/* Load the file's bytes as they are at raw_addr (no ELF parsing). */
+int loader_load_raw(const char *path, uint8_t *mem, uint64_t mem_base,
+		    uint64_t mem_size, uint64_t raw_addr, struct loaded_image *out,
+		    char *err, size_t errlen);
+
 #endif /* RRV_CORE_LOADER_H */

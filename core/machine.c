@@ -1,16 +1,20 @@
 /* machine.c: board assembly (RAM, boot ROM, devices), run loop, I/O thread. */
 #include "core/machine.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libfdt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/dtb.h"
 #include "core/hart.h"
 #include "core/loader.h"
 #include "devices/clint.h"
@@ -70,6 +74,18 @@ static size_t uart_rx(void *ctx, uint8_t *buf, size_t max)
 	if (n)
 		poke_io_thread(m); /* room again: resume reading input */
 	return n;
+}
+
+static void uart_rx_return(void *ctx, const uint8_t *buf, size_t n)
+{
+	struct machine *m = ctx;
+	for (size_t i = n; i-- > 0;) {
+		if (m->inq_len == sizeof(m->inq))
+			break; /* cannot happen: these bytes came from the queue */
+		m->inq_head = (m->inq_head + sizeof(m->inq) - 1) % sizeof(m->inq);
+		m->inq[m->inq_head] = buf[i];
+		m->inq_len++;
+	}
 }
 
 static void uart_irq(void *ctx, int level)
@@ -152,6 +168,7 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 		snprintf(err, errlen, "out of memory");
 		goto out_free;
 	}
+	uart_set_rx_return(m->uart, uart_rx_return);
 	add_dev(m, uart_mmio(m->uart));
 	add_dev(m, sifive_test_mmio(m->finisher));
 	m->clint_raw = clint_mmio(m->clint);
@@ -211,6 +228,93 @@ int machine_load(struct machine *m, const char *path, uint64_t addr,
 		m->fromhost = li.fromhost;
 	}
 	return 0;
+}
+
+#define DTB_MAX_SIZE (1u << 20)
+#define DTB_ALIGN (2ull << 20)
+
+int machine_build_dtb(const struct machine_config *cfg, uint64_t initrd_start,
+		      uint64_t initrd_end, void *buf, size_t bufsize, char *err,
+		      size_t errlen)
+{
+	struct dtb_params p = {
+		.nharts = cfg->nharts, .ram_base = RAM_BASE,
+		.ram_size = cfg->ram_size, .bootargs = cfg->bootargs,
+		.initrd_start = initrd_start, .initrd_end = initrd_end,
+	};
+	return dtb_build(&p, buf, bufsize, err, errlen);
+}
+
+/* QEMU's placement: the initrd at half of RAM (at most 128 MiB in). */
+static int load_initrd(struct machine *m, uint64_t *start, uint64_t *end,
+		       uint64_t limit, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(m->cfg.initrd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", m->cfg.initrd, strerror(errno));
+		return -1;
+	}
+	uint64_t half = m->ram_size / 2;
+	*start = RAM_BASE + (half < (128ull << 20) ? half : (128ull << 20));
+	*start = (*start + PAGE_SIZE - 1) & PAGE_MASK;
+	if ((uint64_t)st.st_size > limit || *start > limit - (uint64_t)st.st_size) {
+		snprintf(err, errlen, "%s: %lld bytes do not fit in RAM above 0x%llx",
+			 m->cfg.initrd, (long long)st.st_size,
+			 (unsigned long long)*start);
+		return -1;
+	}
+	struct loaded_image li;
+	/* A raw load even if it happens to be an ELF: initrds are data. */
+	if (loader_load_raw(m->cfg.initrd, m->ram, RAM_BASE, m->ram_size,
+			    *start, &li, err, errlen) < 0)
+		return -1;
+	*end = li.high;
+	return 0;
+}
+
+static int read_dtb_file(const char *path, void *buf, size_t bufsize,
+			 char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ssize_t n = read(fd, buf, bufsize);
+	close(fd);
+	if (n < 0 || fdt_check_header(buf) != 0 ||
+	    fdt_totalsize(buf) > (size_t)n) {
+		snprintf(err, errlen, "%s: not a valid device tree blob", path);
+		return -1;
+	}
+	return (int)fdt_totalsize(buf);
+}
+
+int machine_load_boot(struct machine *m, char *err, size_t errlen)
+{
+	const struct machine_config *cfg = &m->cfg;
+	if (cfg->bios && machine_load(m, cfg->bios, RAM_BASE, true, err, errlen) < 0)
+		return -1;
+	if (cfg->kernel) {
+		uint64_t at = cfg->bios ? RAM_BASE + KERNEL_BIOS_OFFSET : RAM_BASE;
+		if (machine_load(m, cfg->kernel, at, !cfg->bios, err, errlen) < 0)
+			return -1;
+	}
+	static_assert(DTB_MAX_SIZE <= DTB_ALIGN, "DTB must fit in its slot");
+	if (m->ram_size < 2 * DTB_ALIGN) {
+		snprintf(err, errlen, "RAM too small for the device tree");
+		return -1;
+	}
+	m->dtb_addr = (RAM_BASE + m->ram_size - DTB_MAX_SIZE) & ~(DTB_ALIGN - 1);
+	uint64_t istart = 0, iend = 0;
+	if (cfg->initrd && load_initrd(m, &istart, &iend, m->dtb_addr - RAM_BASE,
+				       err, errlen) < 0)
+		return -1;
+	uint8_t *slot = m->ram + (m->dtb_addr - RAM_BASE);
+	int n = cfg->dtb ? read_dtb_file(cfg->dtb, slot, DTB_MAX_SIZE, err, errlen)
+			 : machine_build_dtb(cfg, istart, iend, slot, DTB_MAX_SIZE,
+					     err, errlen);
+	return n < 0 ? -1 : 0;
 }
 
 uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,

@@ -27,6 +27,9 @@ struct machine_config {
 	uint64_t ram_size;
 	const char *bios;      /* M-mode firmware at RAM_BASE, or NULL */
 	const char *kernel;    /* payload (RAM_BASE + 2 MiB with bios) */
+	const char *initrd;    /* loaded high in RAM, announced in /chosen */
+	const char *bootargs;  /* /chosen/bootargs */
+	const char *dtb;       /* use this DTB instead of the generated one */
 	uint64_t max_insns;    /* per hart; 0 = unlimited */
 	int input_fd;          /* UART input source, -1 = none */
 	int output_fd;         /* UART output sink */
@@ -98,6 +101,16 @@ void machine_free(struct machine *m);
 /* Load an image (ELF by its headers, else raw at addr). 0 or -1 + err. */
 int machine_load(struct machine *m, const char *path, uint64_t addr,
 		 bool set_entry, char *err, size_t errlen);
+
+/* Load bios/kernel/initrd from the config and place the device tree
+ * (generated, or cfg.dtb) at the top of RAM. 0, or -1 with err. */
+int machine_load_boot(struct machine *m, char *err, size_t errlen);
+
+/* The generated device tree for cfg (initrd at the given range), into buf.
+ * Returns its size or -1 with err. */
+int machine_build_dtb(const struct machine_config *cfg, uint64_t initrd_start,
+		      uint64_t initrd_end, void *buf, size_t bufsize, char *err,
+		      size_t errlen);
 
 /* Run all harts until the guest exits, the limit or the timeout (seconds,
  * 0 = none) is reached. Returns the process exit status. */

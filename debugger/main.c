@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ static const char usage_main[] =
 "\n"
 "commands:\n"
 "  run       run a guest, one host thread per hart\n"
+"  dumpdtb   write the generated device tree blob to a file\n"
 "  help      show this text, or `rrv help <command>`\n"
 "  version   print the version\n"
 "\n"
@@ -38,7 +40,12 @@ static const char usage_run[] =
 "  --bios FILE        M-mode firmware loaded at 0x80000000; execution starts\n"
 "                     there and the kernel goes at 0x80200000\n"
 "  --kernel FILE      the payload (same as IMAGE)\n"
-"  --input FILE       feed the UART from FILE instead of stdin\n"
+"  --initrd FILE      initial ramdisk, loaded high in RAM and announced in\n"
+"                     /chosen (linux,initrd-start/end)\n"
+"  --append ARGS      kernel command line (/chosen/bootargs)\n"
+"  --dtb FILE         use this device tree blob instead of the generated one\n"
+"  --input FILE       feed the UART from FILE instead of stdin; input ends\n"
+"                     at the end of the file\n"
 "  --max-insns N      stop when a hart has retired N instructions\n"
 "  --timeout SECONDS  stop after this much host time (fractions allowed)\n"
 "  --stats            print instruction counts and speed on stderr at exit\n"
@@ -49,6 +56,12 @@ static const char usage_run[] =
 "  255 are reported as 255), 124 when --timeout expired, 125 when\n"
 "  --max-insns was reached, 2 for a bad option or unusable image, 1 for an\n"
 "  internal emulator error.\n";
+
+static const char usage_dumpdtb[] =
+"usage: rrv dumpdtb [--smp N] [--memory SIZE] [--append ARGS] [--initrd FILE] FILE\n"
+"\n"
+"Write the device tree rrv generates for these machine options to FILE\n"
+"(inspect it with `dtc -I dtb -O dts FILE`).\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -113,9 +126,13 @@ struct run_opts {
 };
 
 enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
-       OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS };
+       OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS, OPT_INITRD, OPT_APPEND,
+       OPT_DTB };
 
-static int parse_run(int argc, char **argv, struct run_opts *o)
+/* Parse `run` options; with dump, the positional argument is dumpdtb's
+ * output file instead of an image. Returns 0, -1 (help shown) or a status. */
+static int parse_run(int argc, char **argv, struct run_opts *o, bool dump,
+		     const char **out)
 {
 	static const struct option longopts[] = {
 		{ "smp", required_argument, NULL, OPT_SMP },
@@ -123,6 +140,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		{ "bios", required_argument, NULL, OPT_BIOS },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "dtb", required_argument, NULL, OPT_DTB },
 		{ "max-insns", required_argument, NULL, OPT_MAX_INSNS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -154,6 +174,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			o->cfg.kernel = optarg;
 			break;
 		case OPT_INPUT: o->input = optarg; break;
+		case OPT_INITRD: o->cfg.initrd = optarg; break;
+		case OPT_APPEND: o->cfg.bootargs = optarg; break;
+		case OPT_DTB: o->cfg.dtb = optarg; break;
 		case OPT_MAX_INSNS:
 			if (!parse_u64(optarg, &v) || v == 0)
 				return usage_error("--max-insns takes a positive count, "
@@ -171,13 +194,19 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		}
 		case OPT_STATS: o->stats = true; break;
 		case 'h':
-			fputs(usage_run, stdout);
+			fputs(dump ? usage_dumpdtb : usage_run, stdout);
 			return -1;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (dump) {
+		if (optind + 1 != argc)
+			return usage_error("%s", "dumpdtb takes one output file");
+		*out = argv[optind];
+		return 0;
 	}
 	if (optind < argc) {
 		if (o->cfg.kernel)
@@ -191,22 +220,39 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	return 0;
 }
 
-static int load_images(struct machine *m, const struct machine_config *cfg)
+static const struct machine_config default_cfg = {
+	.nharts = 1, .ram_size = 256ull << 20, .input_fd = 0, .output_fd = 1,
+};
+
+static int cmd_dumpdtb(int argc, char **argv)
 {
+	struct run_opts o = { .cfg = default_cfg };
+	const char *out = NULL;
+	int r = parse_run(argc, argv, &o, true, &out);
+	if (r)
+		return r < 0 ? 0 : r;
 	char err[512];
-	if (cfg->bios && machine_load(m, cfg->bios, RAM_BASE, true, err,
-				      sizeof(err)) < 0)
-		goto fail;
-	if (cfg->kernel) {
-		uint64_t at = cfg->bios ? RAM_BASE + KERNEL_BIOS_OFFSET : RAM_BASE;
-		if (machine_load(m, cfg->kernel, at, !cfg->bios, err,
-				 sizeof(err)) < 0)
-			goto fail;
+	o.cfg.input_fd = -1;
+	struct machine *m = machine_new(&o.cfg, err, sizeof(err));
+	if (!m || machine_load_boot(m, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s\n", err);
+		machine_free(m);
+		return RRV_EXIT_USAGE;
 	}
-	return 0;
-fail:
-	fprintf(stderr, "rrv: %s\n", err);
-	return -1;
+	const uint8_t *blob = m->ram + (m->dtb_addr - RAM_BASE);
+	FILE *f = fopen(out, "wb");
+	size_t n = fdt_totalsize(blob);
+	int status = 0;
+	if (!f || fwrite(blob, 1, n, f) != n) {
+		fprintf(stderr, "rrv: %s: %s\n", out, strerror(errno));
+		status = 1;
+	}
+	if (f && fclose(f) != 0 && !status) {
+		fprintf(stderr, "rrv: %s: %s\n", out, strerror(errno));
+		status = 1;
+	}
+	machine_free(m);
+	return status;
 }
 
 static void print_stats(const struct machine *m, double seconds)
@@ -225,11 +271,8 @@ static void print_stats(const struct machine *m, double seconds)
 
 static int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = {
-		.cfg = { .nharts = 1, .ram_size = 256ull << 20, .input_fd = 0,
-			 .output_fd = 1 },
-	};
-	int r = parse_run(argc, argv, &o);
+	struct run_opts o = { .cfg = default_cfg };
+	int r = parse_run(argc, argv, &o, false, NULL);
 	if (r)
 		return r < 0 ? 0 : r;
 	if (o.input) {
@@ -245,7 +288,8 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "rrv: %s\n", err);
 		return 1;
 	}
-	if (load_images(m, &o.cfg) < 0) {
+	if (machine_load_boot(m, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s\n", err);
 		machine_free(m);
 		return RRV_EXIT_USAGE;
 	}
@@ -274,9 +318,13 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "dumpdtb"))
+		return cmd_dumpdtb(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			fputs(usage_run, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "dumpdtb"))
+			fputs(usage_dumpdtb, stdout);
 		else
 			fputs(usage_main, stdout);
 		return 0;

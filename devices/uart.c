@@ -83,6 +83,7 @@ struct uart {
 	void *io_ctx;
 	dev_irq_fn irq;
 	void *irq_ctx;
+	uart_rx_return_fn rx_return;
 };
 
 static bool fifo_on(const struct uart *u)
@@ -108,6 +109,15 @@ static bool loopback(const struct uart *u)
 
 static void rx_clear(struct uart *u)
 {
+	/* Host bytes the guest never read go back to the host queue: a FIFO
+	 * reset at driver start-up must not eat a script that was waiting
+	 * (input is never lost). Loopback bytes are the guest's own: dropped. */
+	if (u->rx_return && !loopback(u) && u->s.rx_count) {
+		uint8_t buf[UART_FIFO_SIZE];
+		for (unsigned i = 0; i < u->s.rx_count; i++)
+			buf[i] = u->s.rx[(u->s.rx_head + i) % UART_FIFO_SIZE];
+		u->rx_return(u->io_ctx, buf, u->s.rx_count);
+	}
 	u->s.rx_head = 0;
 	u->s.rx_count = 0;
 	memset(u->s.rx_err, 0, sizeof(u->s.rx_err));
@@ -465,6 +475,11 @@ struct mmio_dev uart_mmio(struct uart *u)
 		.read = uart_mmio_read,
 		.write = uart_mmio_write,
 	};
+}
+
+void uart_set_rx_return(struct uart *u, uart_rx_return_fn fn)
+{
+	u->rx_return = fn;
 }
 
 void uart_poll_input(struct uart *u)

@@ -26,12 +26,18 @@ typedef void (*uart_tx_fn)(void *ctx, uint8_t byte);
  */
 typedef size_t (*uart_rx_fn)(void *ctx, uint8_t *buf, size_t max);
 
+/* Give back bytes that were pulled but never read (RX FIFO reset): they
+ * go to the front of the caller's queue, in order. */
+typedef void (*uart_rx_return_fn)(void *ctx, const uint8_t *buf, size_t n);
+
 struct uart;
 
 struct uart *uart_new(uart_tx_fn tx, uart_rx_fn rx, void *io_ctx,
 		      dev_irq_fn irq, void *irq_ctx);
 void uart_free(struct uart *u);
 struct mmio_dev uart_mmio(struct uart *u);
+
+void uart_set_rx_return(struct uart *u, uart_rx_return_fn fn);
 
 /*
  * Pull pending host input into the receive buffer if it has room and update
