@@ -7,6 +7,7 @@
 #include "core/riscv.h"
 #include "core/tb.h"
 #include "core/trap.h"
+#include "devices/clint.h"
 
 /* misa: RV64 (MXL = 2) with I M A F D C S U. */
 #define MISA_VALUE ((2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | \
@@ -58,7 +59,7 @@ static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
 	case CSR_TIME:
 		if (!counter_allowed(h, 1))
 			return false;
-		*v = machine_mtime(h->m);
+		*v = clint_mtime(h->m->clint);
 		return true;
 	case CSR_SSTATUS: *v = csr_mstatus_read(h) & SSTATUS_VISIBLE; return true;
 	case CSR_SIE: *v = h->mie & h->mideleg; return true;
