@@ -312,7 +312,7 @@ static int cmd_run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage_main, stderr);
+		fprintf(stderr, "rrv: no command given (see `rrv --help`)\n");
 		return RRV_EXIT_USAGE;
 	}
 	const char *cmd = argv[1];
