@@ -1,5 +1,6 @@
 /* main.c: the rrv command line: subcommand dispatch and `rrv run`. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <libfdt.h>
@@ -315,6 +316,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rrv: no command given (see `rrv --help`)\n");
 		return RRV_EXIT_USAGE;
 	}
+	/* A closed output pipe (`rrv run ... | head`) must not kill rrv
+	 * mid-run: guest output is then dropped like an unplugged UART. */
+	signal(SIGPIPE, SIG_IGN);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
