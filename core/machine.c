@@ -368,6 +368,14 @@ static void read_input(struct machine *m)
 	if (room > sizeof(buf))
 		room = sizeof(buf);
 	ssize_t n = read(m->cfg.input_fd, buf, room);
+	if (n > 0) {
+		size_t len = (size_t)n;
+		if (console_filter(&m->console, buf, &len) == CONSOLE_QUIT)
+			machine_request_exit(m, EXIT_USER, 0);
+		n = (ssize_t)len;
+		if (!n)
+			return;
+	}
 	pthread_mutex_lock(&m->io_lock);
 	if (n <= 0) {
 		m->input_eof = true;
@@ -436,6 +444,7 @@ static int exit_status(const struct machine *m)
 	case EXIT_GUEST:
 		return m->exit_code > 255 ? 255 : m->exit_code;
 	case EXIT_RESET:
+	case EXIT_USER:
 		return 0;
 	case EXIT_TIMEOUT:
 		return RRV_EXIT_TIMEOUT;
@@ -452,6 +461,7 @@ int machine_run(struct machine *m, double timeout_s)
 	memcpy(m->rom + 24, rom_words, sizeof(rom_words));
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
+	console_init(&m->console, m->cfg.input_fd);
 	if (pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
 	m->harts_running = m->nharts;
@@ -485,5 +495,6 @@ int machine_run(struct machine *m, double timeout_s)
 		pthread_join(m->harts[i]->thread, NULL);
 	if (m->io_thread_started)
 		pthread_join(m->io_thread, NULL);
+	console_restore(&m->console);
 	return exit_status(m);
 }

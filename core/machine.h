@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/console.h"
 #include "devices/device.h"
 
 #define MAX_HARTS 64
@@ -43,6 +44,7 @@ enum machine_exit {
 	EXIT_TIMEOUT,     /* --timeout */
 	EXIT_INSN_LIMIT,  /* --max-insns */
 	EXIT_ERROR,       /* emulator error (message printed) */
+	EXIT_USER,        /* Ctrl-A x on the console */
 };
 
 #define RRV_EXIT_USAGE 2
@@ -88,6 +90,7 @@ struct machine {
 	uint8_t inq[4096];
 	size_t inq_head, inq_len;
 	bool input_eof;
+	struct console console;    /* owned by the I/O thread while running */
 	int wake_pipe[2];          /* pokes the I/O thread */
 	pthread_t io_thread;
 	bool io_thread_started;
