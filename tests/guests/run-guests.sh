@@ -5,8 +5,15 @@
 #                      [--logs DIR] [--smp-min N] [--timeout-scale K] [--tsan]
 #                      MANIFEST
 # Manifest lines: NAME  HART-COUNT...  TIMEOUT-SECONDS  [qemu=ARG,ARG...]
+#                 [input=FILE]
 # ('#' starts a comment). qemu= adds QEMU options (commas become spaces), e.g.
 # -icount for a guest that counts retired instructions exactly; rrv ignores it.
+# input= names a file (relative to the manifest's directory) fed to the UART:
+# rrv gets it as --input FILE. QEMU gets it on stdin, but paced: one line
+# every $QEMU_LINE_DELAY seconds (default 0.01) after a $QEMU_INPUT_DELAY
+# (default 0.5) start-up pause, because QEMU's 16550 drops what is in its
+# receiver when the guest switches the FIFO on or off (at start-up or on a
+# mode change), so input must not arrive ahead of the guest.
 # A run passes when the emulator exits 0 (the guest's own exit code); with
 # --tsan it must also leave no ThreadSanitizer report on stderr.
 # Prints "N passed, N failed" last and exits 1 if any run failed.
@@ -57,21 +64,36 @@ fi
 passed=0
 failed=0
 
-# run_one NAME SMP TIMEOUT QEMU-ARGS: one emulator run, output kept in the log dir.
+# pace_input FILE: FILE on stdout a line at a time, slowly enough for QEMU.
+pace_input() {
+	sleep "${QEMU_INPUT_DELAY:-0.5}"
+	while IFS= read -r line || [ -n "$line" ]; do
+		printf '%s\n' "$line" || return 0
+		sleep "${QEMU_LINE_DELAY:-0.01}"
+	done <"$1"
+}
+
+# run_one NAME SMP TIMEOUT QEMU-ARGS [INPUT]: one emulator run, output kept
+# in the log dir.
 run_one() {
 	elf=$dir/$1.elf
 	log=$logs/$1-smp$2.log
 	err=$logs/$1-smp$2.err
-	if [ ! -r "$elf" ]; then
-		echo "missing $elf" >"$log"
+	if [ ! -r "$elf" ] || { [ -n "$5" ] && [ ! -r "$5" ]; }; then
+		echo "missing $elf or its input ${5:-}" >"$log"
 		: >"$err"
 		return 2
 	fi
 	if [ "$emu" = qemu ]; then
 		# The host-side timeout stands in for rrv's --timeout (124 too).
-		timeout -k 5 "$3" qemu-system-riscv64 -M virt -bios none \
+		if [ -n "$5" ]; then
+			pace_input "$5"
+		fi | timeout -k 5 "$3" qemu-system-riscv64 -M virt -bios none \
 			-nographic -monitor none -serial stdio -smp "$2" $4 \
-			-kernel "$elf" </dev/null >"$log" 2>"$err"
+			-kernel "$elf" >"$log" 2>"$err"
+	elif [ -n "$5" ]; then
+		"$rrv" run --smp "$2" --timeout "$3" --input "$5" "$elf" \
+			</dev/null >"$log" 2>"$err"
 	else
 		"$rrv" run --smp "$2" --timeout "$3" "$elf" \
 			</dev/null >"$log" 2>"$err"
@@ -82,12 +104,16 @@ while read -r name rest; do
 	case "$name" in ''|'#'*) continue ;; esac
 	# The last number is the timeout, the ones before it the hart counts.
 	qargs=
-	case "$rest" in
-	*qemu=*)
-		qargs=$(echo "${rest#*qemu=}" | tr ',' ' ')
-		rest=${rest%%qemu=*} ;;
-	esac
-	set -- $rest
+	input=
+	nums=
+	for tok in $rest; do
+		case "$tok" in
+		qemu=*) qargs=$(echo "${tok#qemu=}" | tr ',' ' ') ;;
+		input=*) input=$(dirname "$manifest")/${tok#input=} ;;
+		*) nums="$nums $tok" ;;
+		esac
+	done
+	set -- $nums
 	if [ $# -lt 2 ]; then
 		echo "run-guests.sh: bad manifest line for $name" >&2
 		failed=$((failed + 1))
@@ -99,7 +125,7 @@ while read -r name rest; do
 		smp=$1
 		shift
 		[ "$smp" -ge "$smp_min" ] || continue
-		run_one "$name" "$smp" "$tmo" "$qargs"
+		run_one "$name" "$smp" "$tmo" "$qargs" "$input"
 		rc=$?
 		why=
 		if [ $rc != 0 ]; then
