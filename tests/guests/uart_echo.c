@@ -4,7 +4,9 @@
 
 /*
  * The script (uart_echo.in, given with input= in the manifest) is lines of:
- *   mode fifo1|fifo4|fifo8|fifo14|nofifo   reprogram FCR, start a section
+ *   mode fifo1|fifo4|fifo8|fifo14|nofifo   reprogram FCR, start a section;
+ *                   the last section should have a trigger level above one
+ *                   so that the end of the input needs a character timeout
  *   dNNNN PAYLOAD   data line NNNN (1, 2, ... per section); PAYLOAD is the
  *                   PAYLOAD_LEN letters line_payload() computes for NNNN
  *   count N         the section had N data lines
@@ -32,7 +34,7 @@ enum { RBR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
 static struct {
 	uint8_t ring[RING];
 	uint32_t head;       /* bytes pushed (main pops up to here) */
-	uint32_t overflow;   /* a byte found the ring full */
+	uint32_t throttled;  /* a line is complete (or the ring full): ERBFI off */
 	uint64_t irqs;       /* UART interrupts claimed */
 	uint64_t timeouts;   /* of which IIR said character timeout */
 	uint64_t spurious;   /* claims that returned 0 */
@@ -49,7 +51,7 @@ static struct {
 	int lines;           /* data lines in the current section */
 	uint64_t irqs_at;    /* rx.irqs when the section started */
 	uint64_t timeouts_at;
-	int wants_timeout;   /* the section's trigger level is above one */
+	int wants_timeout;   /* a section's trigger level was above one */
 	int sections;
 } in;
 
@@ -65,18 +67,33 @@ static void echo(uint8_t c)
 	UART[RBR] = c;
 }
 
-/* Moves every byte the UART holds into the ring. Runs with MIE clear. */
+/*
+ * Moves the bytes the UART holds into the ring, up to the end of a line.
+ * Runs with MIE clear. An emulator may refill the receiver as fast as it is
+ * read (rrv's --input does), so reading until LSR.DR clears could swallow
+ * the whole script in one interrupt, before main has seen a "mode" line.
+ * So at a line end (or a full ring) the receive interrupt goes off and the
+ * rest waits in the UART until main has handled the line (flow control,
+ * as a line discipline would do). Masking the source rather than returning
+ * with it pending avoids an interrupt storm that would starve main.
+ */
 static void drain(void)
 {
 	while (UART[LSR] & LSR_DR) {
+		if (rx.head - __atomic_load_n(&in.tail, __ATOMIC_ACQUIRE) >= RING) {
+			UART[IER] = 0;
+			rx.throttled = 1;
+			return;
+		}
 		uint8_t c = UART[RBR];
 		echo(c);
-		if (rx.head - __atomic_load_n(&in.tail, __ATOMIC_ACQUIRE) >= RING) {
-			rx.overflow++;
-			continue;
-		}
 		rx.ring[rx.head % RING] = c;
 		__atomic_store_n(&rx.head, rx.head + 1, __ATOMIC_RELEASE);
+		if (c == '\n') {
+			UART[IER] = 0;
+			rx.throttled = 1;
+			return;
+		}
 	}
 }
 
@@ -171,7 +188,7 @@ static void set_mode(const char *mode)
 	in.lines = 0;
 	in.irqs_at = rx.irqs;
 	in.timeouts_at = rx.timeouts;
-	in.wants_timeout = modes[i].fcr > 0x07;
+	in.wants_timeout |= modes[i].fcr > 0x07;
 	in.sections++;
 }
 
@@ -181,10 +198,6 @@ static void end_section(int64_t want)
 	G_CHECK("uart_echo data lines in section", in.lines, want, 11);
 	if (rx.irqs == in.irqs_at)
 		g_fail("uart_echo section took no interrupt", 0, 1, 12);
-	/* Lines are not multiples of the trigger level, so their ends must
-	 * have come through the character timeout. */
-	if (in.wants_timeout && rx.timeouts == in.timeouts_at)
-		g_fail("uart_echo no character timeout", 0, 1, 13);
 }
 
 static void data_line(const char *s)
@@ -229,7 +242,6 @@ static void check_handler(void)
 {
 	G_CHECK("uart_echo mcause", rx.bad_cause, 0, 20);
 	G_CHECK("uart_echo claimed source", rx.bad_source, 0, 21);
-	G_CHECK("uart_echo ring overflow", rx.overflow, 0, 22);
 }
 
 /* Pops bytes into lines until quit. */
@@ -237,6 +249,12 @@ static void session(void)
 {
 	uint64_t line_start = 0;
 	for (;;) {
+		/* Everything received is handled: let the UART go on. */
+		IRQ_CSR_CLEAR(mstatus, IRQ_MSTATUS_MIE);
+		if (rx.throttled && rx.head == in.tail) {
+			rx.throttled = 0;
+			UART[IER] = IER_ERBFI;
+		}
 		IRQ_WAIT_UNTIL(__atomic_load_n(&rx.head, __ATOMIC_ACQUIRE) != in.tail ||
 			       rx.bad_cause);
 		IRQ_CSR_SET(mstatus, IRQ_MSTATUS_MIE);
@@ -287,6 +305,11 @@ int main(int hartid)
 	check_handler();
 	if (rx.irqs == 0)
 		g_fail("uart_echo took no interrupt", 0, 1, 24);
+	/* Lines are not multiples of the trigger levels, and the script ends
+	 * in a section with a high one: its tail (at least) needs the
+	 * character timeout. */
+	if (in.wants_timeout && rx.timeouts == 0)
+		g_fail("uart_echo no character timeout", 0, 1, 13);
 	g_puts("\nuart_echo: ");
 	g_putdec((int64_t)in.bytes);
 	g_puts(" bytes received, ");
