@@ -19,8 +19,8 @@ GUEST_DEPS     := $(GUEST_RUNTIME) $(wildcard $(GUEST_DIR)/common/*.h) \
                   $(GUEST_DIR)/common/link.ld
 
 GUEST_SINGLE   := $(basename $(notdir $(wildcard $(GUEST_DIR)/*.S $(GUEST_DIR)/*.c)))
-GUEST_SUBDIRS  := $(filter-out common,$(notdir $(patsubst %/,%,\
-                  $(dir $(wildcard $(GUEST_DIR)/*/*.S $(GUEST_DIR)/*/*.c)))))
+GUEST_SUBDIRS  := $(sort $(filter-out common,$(notdir $(patsubst %/,%,\
+                  $(dir $(wildcard $(GUEST_DIR)/*/*.S $(GUEST_DIR)/*/*.c))))))
 GUEST_NAMES    := $(sort $(GUEST_SINGLE) $(GUEST_SUBDIRS))
 GUEST_ELFS     := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 # Hart counts above one mark the SMP guests that the TSan run exercises.
