@@ -200,10 +200,14 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
 	case CSR_MEPC: h->mepc = v & ~1ull; return true;
 	case CSR_MCAUSE: h->mcause = v; return true;
 	case CSR_MTVAL: h->mtval = v; return true;
-	case CSR_MIP:
-		h->mip = (h->mip & ~MIP_WRITABLE) | (v & MIP_WRITABLE);
+	case CSR_MIP: {
+		/* Keep the external SEIP line: a write cannot clear it. */
+		h->mip_sw_seip = v & MIP_SEIP;
+		h->mip = (h->mip & ~MIP_WRITABLE) | (v & MIP_WRITABLE) |
+			 (h->mip_ext & MIP_SEIP);
 		recheck_interrupts(h);
 		return true;
+	}
 	/* The CSR instruction itself retires, so a write sets the value the
 	 * counter shows after it (the +1 accounts for this instruction). */
 	case CSR_MCYCLE: h->mcycle_off = v - h->icount - 1; return true;

@@ -96,7 +96,8 @@ bool hart_safe_point(struct hart *h)
 	if (atomic_load_explicit(&h->m->stop, memory_order_acquire))
 		return false;
 	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
-	h->mip = (h->mip & ~ASYNC_MIP_MASK) | (async & ASYNC_MIP_MASK);
+	h->mip_ext = async & ASYNC_MIP_MASK;
+	h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
 	if (h->in_wfi) {
 		if (!trap_wfi_wakeup(h))
 			return true;

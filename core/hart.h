@@ -70,6 +70,10 @@ struct hart {
 		 mcause, mtval, stvec, sscratch, sepc, scause, stval, satp,
 		 mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit;
 	uint64_t mcycle_off, minstret_off; /* counter = icount + offset */
+	/* mip.SEIP as M-mode software last wrote it; the visible bit is this
+	 * OR the PLIC's S-context line (privileged spec, 3.1.9). */
+	uint64_t mip_sw_seip;
+	uint64_t mip_ext; /* async_mip as folded at the last safe point */
 	uint64_t pmpcfg[16], pmpaddr[64];
 	uint32_t fflags, frm;
 

@@ -17,7 +17,9 @@
 #include "core/dtb.h"
 #include "core/hart.h"
 #include "core/loader.h"
+#include "core/riscv.h"
 #include "devices/clint.h"
+#include "devices/plic.h"
 #include "devices/sifive_test.h"
 #include "devices/uart.h"
 
@@ -80,18 +82,30 @@ static void uart_rx_return(void *ctx, const uint8_t *buf, size_t n)
 {
 	struct machine *m = ctx;
 	for (size_t i = n; i-- > 0;) {
-		if (m->inq_len == sizeof(m->inq))
-			break; /* cannot happen: these bytes came from the queue */
+		/* input_room() keeps a FIFO's worth free for exactly this. */
+		assert(m->inq_len < sizeof(m->inq));
 		m->inq_head = (m->inq_head + sizeof(m->inq) - 1) % sizeof(m->inq);
 		m->inq[m->inq_head] = buf[i];
 		m->inq_len++;
 	}
 }
 
+#define UART_IRQ 10 /* QEMU virt's UART0 source on the PLIC */
+
 static void uart_irq(void *ctx, int level)
 {
-	(void)ctx;
-	(void)level; /* routed through the PLIC once it exists */
+	struct machine *m = ctx;
+	plic_set_irq(m->plic, UART_IRQ, level);
+}
+
+/* PLIC context 2h drives hart h's MEIP, context 2h+1 its SEIP. */
+static void plic_out(void *ctx, unsigned context, int level)
+{
+	struct machine *m = ctx;
+	unsigned hart = context / 2;
+	if (hart < m->nharts && m->harts[hart])
+		hart_set_async_mip(m->harts[hart],
+				   context & 1 ? MIP_SEIP : MIP_MEIP, level);
 }
 
 static void clint_mip(void *ctx, unsigned hart, uint64_t bit, int level)
@@ -161,16 +175,18 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 		goto out_free;
 	}
 	m->t0_ns = host_ns();
+	m->plic = plic_new(2 * m->nharts, plic_out, m);
 	m->uart = uart_new(uart_tx, uart_rx, m, uart_irq, m);
 	m->clint = clint_new(m->nharts, clint_now, clint_mip, m);
 	m->finisher = sifive_test_new(finisher_exit, m);
-	if (!m->uart || !m->clint || !m->finisher) {
+	if (!m->plic || !m->uart || !m->clint || !m->finisher) {
 		snprintf(err, errlen, "out of memory");
 		goto out_free;
 	}
 	uart_set_rx_return(m->uart, uart_rx_return);
 	add_dev(m, uart_mmio(m->uart));
 	add_dev(m, sifive_test_mmio(m->finisher));
+	add_dev(m, plic_mmio(m->plic));
 	m->clint_raw = clint_mmio(m->clint);
 	struct mmio_dev cd = m->clint_raw;
 	cd.opaque = m;
@@ -203,6 +219,7 @@ void machine_free(struct machine *m)
 		uart_free(m->uart);
 	if (m->clint)
 		clint_free(m->clint);
+	plic_free(m->plic);
 	if (m->finisher)
 		sifive_test_free(m->finisher);
 	if (m->ram)
@@ -359,12 +376,25 @@ void machine_request_exit(struct machine *m, enum machine_exit why, int code)
 
 /* ---- the I/O thread: host input and the CLINT timer ---- */
 
+/*
+ * Room the I/O thread may fill. A FIFO's worth stays free so bytes the UART
+ * hands back on a FIFO reset (uart_rx_return) always fit: input is never
+ * dropped.
+ */
+static size_t input_room(const struct machine *m)
+{
+	size_t cap = sizeof(m->inq) - UART_FIFO_SIZE;
+	return m->inq_len < cap ? cap - m->inq_len : 0;
+}
+
 static void read_input(struct machine *m)
 {
 	uint8_t buf[1024];
 	pthread_mutex_lock(&m->io_lock);
-	size_t room = sizeof(m->inq) - m->inq_len;
+	size_t room = input_room(m);
 	pthread_mutex_unlock(&m->io_lock);
+	if (!room)
+		return; /* a read of 0 bytes would look like end of input */
 	if (room > sizeof(buf))
 		room = sizeof(buf);
 	ssize_t n = read(m->cfg.input_fd, buf, room);
@@ -397,7 +427,7 @@ static void *io_thread(void *arg)
 		pthread_mutex_lock(&m->io_lock);
 		uint64_t next = clint_update_timers(m->clint);
 		bool want_input = m->cfg.input_fd >= 0 && !m->input_eof &&
-				  m->inq_len < sizeof(m->inq);
+				  input_room(m) > 0;
 		pthread_mutex_unlock(&m->io_lock);
 		int timeout_ms = -1;
 		if (next != UINT64_MAX) {

@@ -21,6 +21,7 @@
 struct hart;
 struct uart;
 struct clint;
+struct plic;
 struct sifive_test;
 
 struct machine_config {
@@ -66,6 +67,7 @@ struct machine {
 	pthread_mutex_t io_lock;
 	struct uart *uart;
 	struct clint *clint;
+	struct plic *plic;
 	struct sifive_test *finisher;
 	struct mmio_dev clint_raw;  /* the CLINT's own callbacks (wrapped) */
 
