@@ -285,12 +285,16 @@ static void write_fcr(struct uart *u, uint8_t val)
 	/* The other bits are programmed only together with FCR0 = 1. */
 	if (!(val & FCR_ENABLE)) {
 		u->s.fcr = 0;
+		rx_pull(u);
 		return;
 	}
 	u->s.fcr = val & FCR_STORED;
 	if (val & FCR_RX_CLEAR)
 		rx_clear(u);
-	/* FCR_TX_CLEAR: the transmitter never holds anything. */
+	/* FCR_TX_CLEAR: the transmitter never holds anything. Cleared bytes
+	 * went back to the source; fetch them (and more) again now, or a
+	 * guest that only waits for an interrupt would never see them. */
+	rx_pull(u);
 }
 
 static void write_lcr(struct uart *u, uint8_t val)
