@@ -17,8 +17,10 @@ done
 script=$plat_logs/opensbi-uboot.in
 log=$plat_logs/opensbi-uboot.log
 # poweroff goes through the SBI system reset call to OpenSBI's sifive_test
-# driver, which ends the run with status 0.
-printf '\nversion\ncpu list\npoweroff\n' >"$script"
+# driver, which ends the run with status 0. The first newline is for
+# OpenSBI: its 8250 init reads RBR once to flush the receiver (input that is
+# already waiting is consumed, as on hardware); the second stops autoboot.
+printf '\n\nversion\ncpu list\npoweroff\n' >"$script"
 
 # fw_jump enters the payload at 0x80200000, where --kernel / -kernel put it.
 plat_boot "$log" 60 "$script" 4 --bios "$sbi" --kernel "$uboot"
