@@ -11,6 +11,7 @@
 #include "core/mmu.h"
 #include "core/tb.h"
 #include "core/trap.h"
+#include "replay/rr.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -176,7 +177,19 @@ void exec_run(struct hart *h, uint64_t budget)
 		trap_take(h, (cause), (tval));                              \
 		goto out;                                                   \
 	} while (0)
-#define TAKE_MEM_EXC() EXCEPTION(h->exc_cause, h->exc_tval)
+	/* EXC_ABORT: the run stops while this instruction waited for
+	 * ownership; it does not retire and takes no trap. */
+#define TAKE_MEM_EXC()                                                      \
+	do {                                                                \
+		if (h->exc_cause == EXC_ABORT) {                            \
+			UNWIND(op);                                         \
+			goto out;                                           \
+		}                                                           \
+		EXCEPTION(h->exc_cause, h->exc_tval);                       \
+	} while (0)
+	/* Before a slow path: the icount this instruction starts at, which
+	 * record/replay events inside it carry. */
+#define SYNC_IC() (h->insn_icount = h->icount - (entered - (unsigned)(op - tb->ops)))
 #define ILLEGAL_INSN() EXCEPTION(EXC_ILLEGAL, op->raw)
 	/* DESIGN.md §3: with exit_request set, the boundary before a memory
 	 * access is a safe point (one relaxed load beside the TLB lookup). */
@@ -209,11 +222,12 @@ void exec_run(struct hart *h, uint64_t budget)
 				(void *)(uintptr_t)(a_ + e_->addend), size);\
 		} else {                                                    \
 			uint64_t v_;                                        \
+			SYNC_IC();                                          \
 			memr = mmu_load(h, a_, size, &v_);                  \
 			if (memr == MEM_EXC)                                \
 				TAKE_MEM_EXC();                             \
 			RD = (uint64_t)(type)v_;                            \
-			if (memr)                                           \
+			if (memr || unlikely(h->rr_end_tb))                 \
 				END_AFTER();                                \
 		}                                                           \
 		NEXT;                                                       \
@@ -227,10 +241,11 @@ void exec_run(struct hart *h, uint64_t budget)
 			gmem_write((void *)(uintptr_t)(a_ + e_->addend),    \
 				   size, (val));                            \
 		} else {                                                    \
+			SYNC_IC();                                          \
 			memr = mmu_store(h, a_, size, (val));               \
 			if (memr == MEM_EXC)                                \
 				TAKE_MEM_EXC();                             \
-			if (memr)                                           \
+			if (memr || unlikely(h->rr_end_tb))                 \
 				END_AFTER();                                \
 		}                                                           \
 		NEXT;                                                       \
@@ -268,12 +283,15 @@ void exec_run(struct hart *h, uint64_t budget)
 	do {                                                                \
 		uint64_t pa_;                                               \
 		SAFE_POINT_BEFORE_MEM();                                    \
+		SYNC_IC();                                                  \
 		void *p_ = mmu_atomic_ptr(h, RS1, size, false, &pa_);       \
 		if (!p_)                                                    \
 			TAKE_MEM_EXC();                                     \
 		uint64_t old_ = amo_host(p_, size, kind, RS2);              \
 		RD = size == 4 ? sext32(old_) : old_;                       \
-		if (mmu_note_code_write(h, pa_, size))                            \
+		if (h->rr)                                                  \
+			rr_atomic(h, pa_, RR_AT_AMO, true);                 \
+		if (mmu_note_code_write(h, pa_, size) || h->rr_end_tb)      \
 			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)
@@ -281,6 +299,7 @@ void exec_run(struct hart *h, uint64_t budget)
 	do {                                                                \
 		uint64_t pa_;                                               \
 		SAFE_POINT_BEFORE_MEM();                                    \
+		SYNC_IC();                                                  \
 		void *p_ = mmu_atomic_ptr(h, RS1, size, true, &pa_);        \
 		if (!p_)                                                    \
 			TAKE_MEM_EXC();                                     \
@@ -292,6 +311,10 @@ void exec_run(struct hart *h, uint64_t budget)
 		h->resv_addr = pa_;                                         \
 		h->resv_val = v_;                                           \
 		RD = size == 4 ? sext32(v_) : v_;                           \
+		if (h->rr)                                                  \
+			rr_atomic(h, pa_, RR_AT_LR, true);                  \
+		if (unlikely(h->rr_end_tb))                                 \
+			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)
 	/* SC succeeds if the reservation is for this address and memory
@@ -300,12 +323,20 @@ void exec_run(struct hart *h, uint64_t budget)
 	do {                                                                \
 		uint64_t pa_;                                               \
 		SAFE_POINT_BEFORE_MEM();                                    \
+		SYNC_IC();                                                  \
 		void *p_ = mmu_atomic_ptr(h, RS1, size, false, &pa_);       \
 		if (!p_)                                                    \
 			TAKE_MEM_EXC();                                     \
 		bool ok_ = h->resv_valid && h->resv_addr == pa_;            \
 		h->resv_valid = false;                                      \
-		if (ok_ && size == 4) {                                     \
+		if (h->rr) {                                                \
+			/* The hart held the page since its LR (a RELEASE   \
+			 * would have broken the reservation): no other    \
+			 * hart wrote it. */                                \
+			if (ok_)                                            \
+				gmem_write(p_, size, RS2);                  \
+			rr_atomic(h, pa_, RR_AT_SC, ok_);                   \
+		} else if (ok_ && size == 4) {                                     \
 			uint32_t exp_ = (uint32_t)h->resv_val;              \
 			ok_ = __atomic_compare_exchange_n((uint32_t *)p_,   \
 				&exp_, (uint32_t)RS2, false,                \
@@ -323,6 +354,7 @@ void exec_run(struct hart *h, uint64_t budget)
 	} while (0)
 
 next_tb:
+	h->rr_end_tb = false;
 	if (patched) {
 		patched->id = patched_id;
 		patched = NULL;
@@ -333,9 +365,11 @@ lookup:
 	    left == 0 || h->in_wfi)
 		goto out;
 	{
+		h->insn_icount = h->icount;
 		struct tb *nt = tb_lookup(h, h->pc);
 		if (!nt) {
-			trap_take(h, h->exc_cause, h->exc_tval);
+			if (h->exc_cause != EXC_ABORT)
+				trap_take(h, h->exc_cause, h->exc_tval);
 			goto out;
 		}
 		if (prev && slot >= 0 && tb_gen(h) == gen0 &&
@@ -462,6 +496,10 @@ CASE(FENCE) {
 }
 CASE(FENCE_I) {
 	tb_flush_all(h);
+	if (h->rr) {
+		SYNC_IC();
+		rr_cc_inval(h, RR_PAGE_ALL, RR_CC_FENCE_I);
+	}
 	END_AFTER();
 }
 CASE(ECALL) EXCEPTION(h->priv == PRV_M ? EXC_ECALL_M :
@@ -499,12 +537,17 @@ CASE(SFENCE_VMA) {
 		ILLEGAL_INSN();
 	mmu_flush_tlb(h);
 	tb_flush_jump_cache(h);
+	if (h->rr) {
+		SYNC_IC();
+		rr_cc_inval(h, RR_PAGE_ALL, RR_CC_SFENCE);
+	}
 	END_AFTER();
 }
 #define CSR_INSN(kind, operand, reads, writes)                              \
 	do {                                                                \
 		uint64_t old_ = 0;                                          \
 		UNWIND(op);                                                 \
+		h->insn_icount = h->icount;                                 \
 		if (!csr_access(h, (unsigned)op->imm, kind, operand, reads, \
 				writes, &old_))                             \
 			ILLEGAL_INSN();                                     \

@@ -9,6 +9,7 @@
 #include "core/mmu.h"
 #include "core/tb.h"
 #include "core/trap.h"
+#include "replay/rr.h"
 
 /* Instructions per exec_run call when nothing else bounds it; only affects
  * how often the loop below re-checks limits, not correctness. */
@@ -83,6 +84,9 @@ void hart_kick(struct hart *h)
 
 void hart_set_async_mip(struct hart *h, uint64_t bits, bool level)
 {
+	/* Replay mutes asynchronous sources: MIP changes come from the log. */
+	if (h->rr && rr_replaying(h->m))
+		return;
 	if (level)
 		atomic_fetch_or_explicit(&h->async_mip, bits, memory_order_release);
 	else
@@ -95,7 +99,11 @@ bool hart_safe_point(struct hart *h)
 	atomic_exchange_explicit(&h->exit_request, 0, memory_order_acquire);
 	if (atomic_load_explicit(&h->m->stop, memory_order_acquire))
 		return false;
+	if (h->rr && !rr_record_safe_point(h))
+		return false;
 	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
+	if (h->rr && (async & ASYNC_MIP_MASK) != h->mip_ext)
+		rr_record_mip(h, async & ASYNC_MIP_MASK);
 	h->mip_ext = async & ASYNC_MIP_MASK;
 	h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
 	if (h->in_wfi) {
@@ -135,7 +143,14 @@ void *hart_thread(void *arg)
 			break;
 		}
 		uint64_t budget = h->icount_limit - h->icount;
-		exec_run(h, budget < HART_QUANTUM ? budget : HART_QUANTUM);
+		if (budget > HART_QUANTUM)
+			budget = HART_QUANTUM;
+		if (h->rr)
+			budget = rr_record_budget(h, budget);
+		h->insn_icount = h->icount;
+		exec_run(h, budget);
+		if (h->rr)
+			rr_record_boundary(h);
 	}
 	return NULL;
 }

@@ -11,6 +11,7 @@
 
 struct machine;
 struct tb_cache;
+struct rr_hart;
 
 /*
  * Soft TLB entry. `tag` is the virtual page address of the mapping (low 12 bits
@@ -76,6 +77,13 @@ struct hart {
 	uint64_t mip_ext; /* async_mip as folded at the last safe point */
 	uint64_t pmpcfg[16], pmpaddr[64];
 	uint32_t fflags, frm;
+
+	/* Record/replay (NULL in `rrv run`): this hart's recorder state, the
+	 * icount of the instruction in progress (what events inside it are
+	 * logged at), and "leave the block after this instruction". */
+	struct rr_hart *rr;
+	uint64_t insn_icount;
+	bool rr_end_tb;
 
 	/* The exception a slow path raised, for the executor to take. */
 	uint64_t exc_cause, exc_tval;

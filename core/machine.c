@@ -22,6 +22,8 @@
 #include "devices/plic.h"
 #include "devices/sifive_test.h"
 #include "devices/uart.h"
+#include "replay/rr.h"
+#include "replay/rr_internal.h"
 
 /* Boot ROM (QEMU virt's reset vector layout): a0 = mhartid, a1 = DTB,
  * a2 = ROM + 40 (fw_dynamic info slot), jump to the entry at ROM + 24. */
@@ -56,12 +58,31 @@ static void poke_io_thread(struct machine *m)
 
 /* ---- device callbacks (all run under io_lock) ---- */
 
-static void uart_tx(void *ctx, uint8_t byte)
+void machine_console_out(struct machine *m, uint8_t byte)
 {
-	struct machine *m = ctx;
+	if (m->rr) {
+		rr_output(m->rr, byte);
+		if (m->rr->replay && m->rr->quiet)
+			return;
+	}
 	if (write(m->cfg.output_fd, &byte, 1) < 0) {
 		/* A closed stdout loses output, like an unplugged UART. */
 	}
+}
+
+static void uart_tx(void *ctx, uint8_t byte)
+{
+	machine_console_out(ctx, byte);
+}
+
+void machine_input_push(struct machine *m, const uint8_t *buf, size_t n)
+{
+	for (size_t i = 0; i < n && m->inq_len < sizeof(m->inq); i++) {
+		size_t tail = (m->inq_head + m->inq_len) % sizeof(m->inq);
+		m->inq[tail] = buf[i];
+		m->inq_len++;
+	}
+	uart_poll_input(m->uart);
 }
 
 static size_t uart_rx(void *ctx, uint8_t *buf, size_t max)
@@ -89,8 +110,6 @@ static void uart_rx_return(void *ctx, const uint8_t *buf, size_t n)
 		m->inq_len++;
 	}
 }
-
-#define UART_IRQ 10 /* QEMU virt's UART0 source on the PLIC */
 
 static void uart_irq(void *ctx, int level)
 {
@@ -366,6 +385,12 @@ void machine_request_exit(struct machine *m, enum machine_exit why, int code)
 		m->exit_reason = why;
 		m->exit_code = code;
 	}
+	/* A replay ends where each hart's log ends, not when the guest
+	 * asks: the other harts still have recorded work to do. */
+	if (rr_replaying(m)) {
+		pthread_mutex_unlock(&m->done_lock);
+		return;
+	}
 	atomic_store_explicit(&m->stop, 1, memory_order_release);
 	pthread_cond_broadcast(&m->done_cond);
 	pthread_mutex_unlock(&m->done_lock);
@@ -391,7 +416,7 @@ static void read_input(struct machine *m)
 {
 	uint8_t buf[1024];
 	pthread_mutex_lock(&m->io_lock);
-	size_t room = input_room(m);
+	size_t room = m->rr ? rr_host_input_room(m->rr) : input_room(m);
 	pthread_mutex_unlock(&m->io_lock);
 	if (!room)
 		return; /* a read of 0 bytes would look like end of input */
@@ -409,13 +434,13 @@ static void read_input(struct machine *m)
 	pthread_mutex_lock(&m->io_lock);
 	if (n <= 0) {
 		m->input_eof = true;
+	} else if (m->rr) {
+		/* Recording: a hart injects it at a safe point and logs it. */
+		pthread_mutex_unlock(&m->io_lock);
+		rr_host_input(m->rr, buf, (size_t)n);
+		return;
 	} else {
-		for (ssize_t i = 0; i < n; i++) {
-			size_t tail = (m->inq_head + m->inq_len) % sizeof(m->inq);
-			m->inq[tail] = buf[i];
-			m->inq_len++;
-		}
-		uart_poll_input(m->uart);
+		machine_input_push(m, buf, (size_t)n);
 	}
 	pthread_mutex_unlock(&m->io_lock);
 }
@@ -427,7 +452,7 @@ static void *io_thread(void *arg)
 		pthread_mutex_lock(&m->io_lock);
 		uint64_t next = clint_update_timers(m->clint);
 		bool want_input = m->cfg.input_fd >= 0 && !m->input_eof &&
-				  input_room(m) > 0;
+				  (m->rr ? rr_host_input_room(m->rr) : input_room(m)) > 0;
 		pthread_mutex_unlock(&m->io_lock);
 		int timeout_ms = -1;
 		if (next != UINT64_MAX) {
@@ -459,8 +484,18 @@ static void *io_thread(void *arg)
 static void *hart_main(void *arg)
 {
 	struct hart *h = arg;
-	hart_thread(h);
 	struct machine *m = h->m;
+	if (rr_replaying(m)) {
+		rr_replay_thread(h);
+	} else {
+		hart_thread(h);
+		if (h->rr) {
+			pthread_mutex_lock(&m->done_lock);
+			int why = m->exit_reason, code = m->exit_code;
+			pthread_mutex_unlock(&m->done_lock);
+			rr_record_end(h, why, code);
+		}
+	}
 	pthread_mutex_lock(&m->done_lock);
 	m->harts_running--;
 	pthread_cond_broadcast(&m->done_cond);
@@ -491,8 +526,10 @@ int machine_run(struct machine *m, double timeout_s)
 	memcpy(m->rom + 24, rom_words, sizeof(rom_words));
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
-	console_init(&m->console, m->cfg.input_fd);
-	if (pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
+	bool replay = rr_replaying(m);
+	console_init(&m->console, replay ? -1 : m->cfg.input_fd);
+	/* Replay has no asynchronous sources: no input, no timers. */
+	if (!replay && pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
 	m->harts_running = m->nharts;
 	for (unsigned i = 0; i < m->nharts; i++)
@@ -510,7 +547,7 @@ int machine_run(struct machine *m, double timeout_s)
 		}
 	}
 	pthread_mutex_lock(&m->done_lock);
-	while (m->harts_running > 0 && m->exit_reason == EXIT_NONE) {
+	while (m->harts_running > 0 && (replay || m->exit_reason == EXIT_NONE)) {
 		if (timeout_s > 0) {
 			if (pthread_cond_timedwait(&m->done_cond, &m->done_lock,
 						   &deadline) == ETIMEDOUT)
@@ -520,7 +557,8 @@ int machine_run(struct machine *m, double timeout_s)
 		}
 	}
 	pthread_mutex_unlock(&m->done_lock);
-	machine_request_exit(m, EXIT_TIMEOUT, 0);
+	if (!replay)
+		machine_request_exit(m, EXIT_TIMEOUT, 0);
 	for (unsigned i = 0; i < m->nharts; i++)
 		pthread_join(m->harts[i]->thread, NULL);
 	if (m->io_thread_started)

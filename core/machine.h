@@ -23,6 +23,7 @@ struct uart;
 struct clint;
 struct plic;
 struct sifive_test;
+struct rr;
 
 struct machine_config {
 	unsigned nharts;
@@ -77,6 +78,9 @@ struct machine {
 	struct hart *harts[MAX_HARTS];
 	unsigned nharts;
 
+	/* Recorder or replayer attached to this run, or NULL (`rrv run`). */
+	struct rr *rr;
+
 	/* Run state. `stop` is set once by whoever ends the run. */
 	_Atomic int stop;
 	pthread_mutex_t done_lock;
@@ -123,6 +127,14 @@ int machine_run(struct machine *m, double timeout_s);
 
 /* End the run (first caller wins). Any thread. */
 void machine_request_exit(struct machine *m, enum machine_exit why, int code);
+
+/* Guest console output (UART THR, HTIF): to output_fd, and hashed when
+ * recording or replaying. Caller holds io_lock. */
+void machine_console_out(struct machine *m, uint8_t byte);
+
+/* Append bytes to the UART's input queue and let the UART take what it
+ * can. Caller holds io_lock. */
+void machine_input_push(struct machine *m, const uint8_t *buf, size_t n);
 
 /* mtime: 10 MHz ticks since the machine started. */
 uint64_t machine_mtime(struct machine *m);

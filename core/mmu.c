@@ -8,7 +8,9 @@
 #include "core/hart.h"
 #include "core/machine.h"
 #include "core/tb.h"
+#include "devices/clint.h"
 #include "devices/device.h"
+#include "replay/rr.h"
 
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_SV39 8ull
@@ -63,6 +65,22 @@ static bool leaf_allows(const struct hart *h, uint64_t pte, unsigned priv,
 
 /* Sv39 walk (privileged spec §4.3.2 / §4.4), A/D updated by hardware as
  * QEMU does. PTE reads and writes are ordinary accesses to guest RAM. */
+/* Record/replay: rights to the page of paddr (DESIGN.md §4.1). */
+static int need(struct hart *h, uint64_t paddr, bool write)
+{
+	if (!h->rr)
+		return 0;
+	/* Code dropped while waiting (a revoked page) ends the block
+	 * after this instruction. */
+	h->tb_flush_pending = false;
+	int r = rr_need(h, paddr, write);
+	if (r == RR_ABORT)
+		return EXC_ABORT;
+	if (h->tb_flush_pending)
+		h->rr_end_tb = true;
+	return 0;
+}
+
 static int walk_sv39(struct hart *h, uint64_t vaddr, unsigned priv,
 		     enum access acc, uint64_t *paddr)
 {
@@ -76,6 +94,9 @@ static int walk_sv39(struct hart *h, uint64_t vaddr, unsigned priv,
 		uint8_t *p = machine_phys_ptr(h->m, pte_addr, 8, &wr);
 		if (!p)
 			return access_fault(acc);
+		int ab = need(h, pte_addr, false);
+		if (ab)
+			return ab;
 		uint64_t pte = gmem_read(p, 8);
 		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
 			return page_fault(acc);
@@ -93,6 +114,8 @@ static int walk_sv39(struct hart *h, uint64_t vaddr, unsigned priv,
 		if ((pte & want) != want) {
 			if (!wr)
 				return access_fault(acc);
+			if ((ab = need(h, pte_addr, true)))
+				return ab;
 			uint64_t expect = pte;
 			/* Another hart may update the same PTE: set A/D with a
 			 * compare-and-swap and walk again if it changed. */
@@ -135,6 +158,9 @@ static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
 					 &writable);
 	if (!host)
 		return;
+	/* Entries grant no more than the hart's ownership (DESIGN.md §4.1). */
+	if (h->rr && !rr_allows(h, paddr, acc == ACC_WRITE))
+		return;
 	struct tlb_set *set = acc == ACC_FETCH ? h->tlb_fetch : h->tlb_data;
 	struct tlb_entry *e;
 	if (acc == ACC_WRITE) {
@@ -159,12 +185,21 @@ static int mmio_access(struct hart *h, uint64_t vaddr, uint64_t paddr,
 		raise(h, write ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS, vaddr);
 		return MEM_EXC;
 	}
+	int ab = need(h, paddr, true); /* the I/O domain */
+	if (ab) {
+		raise(h, ab, vaddr);
+		return MEM_EXC;
+	}
 	pthread_mutex_lock(&h->m->io_lock);
 	if (write)
 		d->write(d->opaque, paddr - d->base, *val, size);
 	else
 		*val = d->read(d->opaque, paddr - d->base, size);
 	pthread_mutex_unlock(&h->m->io_lock);
+	/* mtime reads observe the host clock: logged / replayed. */
+	if (h->rr && !write && d->base == CLINT_BASE &&
+	    paddr - d->base >= CLINT_MTIME_OFF && paddr - d->base < CLINT_MTIME_OFF + 8)
+		*val = rr_time(h, *val);
 	return MEM_END_TB;
 }
 
@@ -181,6 +216,10 @@ static int load_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 	uint8_t *p = machine_phys_ptr(h->m, paddr, size, &wr);
 	if (!p)
 		return mmio_access(h, vaddr, paddr, size, val, false);
+	if ((cause = need(h, paddr, false))) {
+		raise(h, cause, vaddr);
+		return MEM_EXC;
+	}
 	tlb_fill(h, vaddr, paddr, ACC_READ);
 	*val = gmem_read(p, size);
 	return MEM_OK;
@@ -225,6 +264,10 @@ static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 		raise(h, EXC_STORE_ACCESS, vaddr);
 		return MEM_EXC;
 	}
+	if ((cause = need(h, paddr, true))) {
+		raise(h, cause, vaddr);
+		return MEM_EXC;
+	}
 	int ret = mmu_note_code_write(h, paddr, size);
 	gmem_write(p, size, val);
 	if (h->m->tohost && paddr == h->m->tohost)
@@ -262,6 +305,8 @@ int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size)
 	if (!tb_code_overlaps(h, paddr, size))
 		return MEM_OK;
 	tb_invalidate_page(h, paddr);
+	if (h->rr)
+		rr_cc_inval(h, paddr >> PAGE_SHIFT, RR_CC_SMC);
 	return MEM_END_TB;
 }
 
@@ -282,6 +327,12 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
 	uint8_t *p = machine_phys_ptr(h->m, *paddr, size, &wr);
 	if (!p || (!lr && !wr)) {
 		raise(h, lr ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS, vaddr);
+		return NULL;
+	}
+	/* An LR takes the page exclusively too: the reservation lives as
+	 * long as the hart keeps it (DESIGN.md §4.1). */
+	if ((cause = need(h, *paddr, true))) {
+		raise(h, cause, vaddr);
 		return NULL;
 	}
 	return p;
@@ -305,14 +356,12 @@ static int htif_write(struct hart *h, uint64_t paddr, uint64_t val)
 	if (dev == 1 && cmd == 1) {
 		uint8_t c = (uint8_t)payload;
 		pthread_mutex_lock(&m->io_lock);
-		if (write(m->cfg.output_fd, &c, 1) < 0) {
-			/* Output is best effort, like a UART with nothing
-			 * attached: the guest cannot act on the failure. */
-		}
+		machine_console_out(m, c);
 		pthread_mutex_unlock(&m->io_lock);
 		uint8_t *p = machine_phys_ptr(m, paddr, 8, &wr);
 		gmem_write(p, 8, 0);
-		if (m->fromhost && (p = machine_phys_ptr(m, m->fromhost, 8, &wr)))
+		if (m->fromhost && (p = machine_phys_ptr(m, m->fromhost, 8, &wr)) &&
+		    !need(h, m->fromhost, true))
 			gmem_write(p, 8, (1ull << 56) | (1ull << 48));
 	}
 	return MEM_END_TB;

@@ -14,6 +14,13 @@ struct hart;
  * (h->exc_cause, h->exc_tval set), instruction not executed. */
 enum { MEM_OK = 0, MEM_END_TB = 1, MEM_EXC = -1 };
 
+/*
+ * Not an exception: the record/replay layer stopped the run while this
+ * instruction waited (or replay found a divergence). The instruction does
+ * not retire and no trap is taken; the hart leaves exec_run.
+ */
+#define EXC_ABORT 0x7fffu
+
 /* Translate; 0 and *paddr, or the exception cause (page/access fault). */
 int mmu_translate(struct hart *h, uint64_t vaddr, enum access acc,
 		  uint64_t *paddr);

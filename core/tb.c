@@ -9,6 +9,7 @@
 #include "core/hart.h"
 #include "core/machine.h"
 #include "core/mmu.h"
+#include "replay/rr.h"
 
 #define TB_ARENA_SIZE (32u << 20)
 #define TB_HASH_BITS 15
@@ -221,6 +222,12 @@ static const uint8_t *fetch_ptr(struct hart *h, uint64_t vpc, uint64_t *ppc)
 	if (!p) {
 		h->exc_cause = EXC_INSN_ACCESS;
 		h->exc_tval = vpc;
+		return NULL;
+	}
+	/* Translating reads the code: it needs read rights to the page. */
+	if (h->rr && rr_need(h, *ppc, false) != RR_OK) {
+		h->exc_cause = EXC_ABORT;
+		return NULL;
 	}
 	return p;
 }
@@ -229,8 +236,11 @@ static struct tb *tb_alloc(struct hart *h)
 {
 	struct tb_cache *c = h->tbc;
 	size_t need = sizeof(struct tb) + (TB_MAX_INSNS + 1) * sizeof(struct op);
-	if (c->used + need > TB_ARENA_SIZE)
+	if (c->used + need > TB_ARENA_SIZE) {
 		tb_flush_all(h);
+		if (h->rr)
+			rr_cc_inval(h, RR_PAGE_ALL, RR_CC_FULL);
+	}
 	struct tb *tb = (struct tb *)(c->arena + c->used);
 	return tb;
 }

@@ -3,6 +3,7 @@
 
 #include "core/hart.h"
 #include "core/riscv.h"
+#include "replay/rr.h"
 
 void trap_set_priv(struct hart *h, unsigned priv)
 {
@@ -63,6 +64,8 @@ bool trap_check_interrupt(struct hart *h)
 		return false;
 	for (unsigned i = 0; i < sizeof(irq_order) / sizeof(irq_order[0]); i++)
 		if (take & (1ull << irq_order[i])) {
+			if (h->rr)
+				rr_irq(h, CAUSE_INTERRUPT | irq_order[i]);
 			trap_take(h, CAUSE_INTERRUPT | irq_order[i], 0);
 			return true;
 		}

@@ -1,0 +1,460 @@
+/*
+ * replay.c: replaying a recorded run, in parallel or serialized (DESIGN.md §6).
+ *
+ * Each hart consumes its own stream. Boundary events are applied when the
+ * hart reaches their icount; instruction events are taken by the
+ * instruction that needs them (rr_replay_need, rr_replay_take). An ACQUIRE
+ * first waits until every hart it depends on has published an `applied`
+ * count past the named RELEASE. Anything the log does not explain is a
+ * divergence, reported once with the hart, icount, pc and recent events.
+ */
+#include "replay/rr_internal.h"
+
+#include <inttypes.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/exec.h"
+#include "core/hart.h"
+#include "core/trap.h"
+
+#define REPLAY_QUANTUM 100000ull   /* serialized replay: instructions per turn */
+#define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
+#define STUCK_NS 5000000000ull     /* parallel: no progress anywhere this long */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void stop_all(struct rr *rr)
+{
+	struct machine *m = rr->m;
+	atomic_store_explicit(&m->stop, 1, memory_order_release);
+	for (unsigned i = 0; i < rr->nharts; i++)
+		hart_kick(rr->harts[i]->h);
+	pthread_mutex_lock(&rr->turn_lock);
+	pthread_cond_broadcast(&rr->turn_cond);
+	pthread_mutex_unlock(&rr->turn_lock);
+}
+
+static int describe(char *buf, size_t len, const struct rr_event *e)
+{
+	int n = snprintf(buf, len, "#%s icount %" PRIu64 "%s", rr_kind_name(e->kind),
+			 e->icount, e->insn ? " (in insn)" : "");
+	if (n < 0 || (size_t)n >= len)
+		return n;
+	size_t o = (size_t)n;
+	switch (e->kind) {
+	case RR_EV_ACQUIRE:
+	case RR_EV_RELEASE:
+		o += (size_t)snprintf(buf + o, len - o, " page %#" PRIx64 " mode %u",
+				      e->page, e->mode);
+		for (uint32_t i = 0; i < e->ndeps && o < len; i++)
+			o += (size_t)snprintf(buf + o, len - o, " dep %u:%" PRIu64,
+					      e->deps[i].hart, e->deps[i].seq);
+		break;
+	case RR_EV_TIME: case RR_EV_MIP: case RR_EV_DIGEST:
+		o += (size_t)snprintf(buf + o, len - o, " value %#" PRIx64, e->value);
+		break;
+	case RR_EV_IRQ:
+		o += (size_t)snprintf(buf + o, len - o, " cause %#" PRIx64 " pc %#" PRIx64,
+				      e->value, e->addr);
+		break;
+	case RR_EV_INPUT:
+		o += (size_t)snprintf(buf + o, len - o, " %u bytes", e->len);
+		break;
+	default:
+		break;
+	}
+	return (int)o;
+}
+
+void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
+{
+	struct rr *rr = rh->rr;
+	int expect = 0;
+	if (!atomic_compare_exchange_strong(&rr->diverged, &expect, 1))
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	size_t o = (size_t)snprintf(rr->divergence, sizeof(rr->divergence),
+			"divergence on hart %u at icount %" PRIu64 ", pc %#" PRIx64 ": %s",
+			rh->id, rh->h->insn_icount, rh->h->pc, msg);
+	unsigned first = rh->nhist > RR_HISTORY ? rh->nhist - RR_HISTORY : 0;
+	if (rh->nhist && o < sizeof(rr->divergence))
+		o += (size_t)snprintf(rr->divergence + o, sizeof(rr->divergence) - o,
+				      "\n  last events of hart %u:", rh->id);
+	for (unsigned i = first; i < rh->nhist && o < sizeof(rr->divergence); i++) {
+		char d[256];
+		describe(d, sizeof(d), &rh->hist[i % RR_HISTORY]);
+		o += (size_t)snprintf(rr->divergence + o, sizeof(rr->divergence) - o,
+				      "\n    seq %" PRIu64 " %s",
+				      rh->seq - (rh->nhist - i), d);
+	}
+	if (rh->have_ev && o < sizeof(rr->divergence)) {
+		char d[256];
+		describe(d, sizeof(d), &rh->ev);
+		snprintf(rr->divergence + o, sizeof(rr->divergence) - o,
+			 "\n  next in the log: %s", d);
+	}
+	stop_all(rr);
+}
+
+/* The hart's next event; false when its stream has ended. */
+static bool peek(struct rr_hart *rh)
+{
+	if (rh->have_ev)
+		return true;
+	if (rh->ended || rh->cut_short)
+		return false;
+	if (!rh->rr->ops->next(rh->rr->ops_ctx, rh->id, &rh->ev)) {
+		rh->cut_short = true;
+		atomic_store_explicit(&rh->rr->cut_short, 1, memory_order_release);
+		return false;
+	}
+	rh->have_ev = true;
+	return true;
+}
+
+static void consumed(struct rr_hart *rh)
+{
+	rh->hist[rh->nhist++ % RR_HISTORY] = rh->ev;
+	rh->have_ev = false;
+	rh->seq++;
+	atomic_store_explicit(&rh->applied, rh->seq, memory_order_release);
+}
+
+static bool stopping(const struct rr *rr)
+{
+	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
+}
+
+/* ---- serialized replay: a baton passed round-robin ---- */
+
+static void serial_wait_turn(struct rr_hart *rh)
+{
+	struct rr *rr = rh->rr;
+	pthread_mutex_lock(&rr->turn_lock);
+	while (rr->turn != rh->id && !stopping(rr))
+		pthread_cond_wait(&rr->turn_cond, &rr->turn_lock);
+	pthread_mutex_unlock(&rr->turn_lock);
+}
+
+/* Hand the baton to the next hart still running (under turn_lock). */
+static void serial_pass_locked(struct rr *rr, unsigned from)
+{
+	for (unsigned k = 1; k <= rr->nharts; k++) {
+		unsigned j = (from + k) % rr->nharts;
+		if (!rr->done[j]) {
+			rr->turn = j;
+			rr->turn_left = REPLAY_QUANTUM;
+			break;
+		}
+	}
+	pthread_cond_broadcast(&rr->turn_cond);
+}
+
+static void serial_yield(struct rr_hart *rh)
+{
+	struct rr *rr = rh->rr;
+	pthread_mutex_lock(&rr->turn_lock);
+	serial_pass_locked(rr, rh->id);
+	pthread_mutex_unlock(&rr->turn_lock);
+	serial_wait_turn(rh);
+}
+
+/* ---- applying events ---- */
+
+static bool page_to_index(struct rr_hart *rh, uint64_t page, uint64_t *idx)
+{
+	struct rr *rr = rh->rr;
+	if (page == RR_PAGE_IO) {
+		*idx = 0;
+		return true;
+	}
+	uint64_t first = RAM_BASE >> PAGE_SHIFT;
+	if (page < first || page - first >= rr->npages) {
+		rr_replay_report(rh, "the log names page %#" PRIx64 ", which is not RAM",
+				 page);
+		return false;
+	}
+	*idx = page - first + 1;
+	return true;
+}
+
+/* Wait until every dependency of the ACQUIRE in rh->ev has been applied. */
+static bool wait_deps(struct rr_hart *rh)
+{
+	struct rr *rr = rh->rr;
+	const struct rr_event *e = &rh->ev;
+	for (uint32_t i = 0; i < e->ndeps; i++) {
+		unsigned j = e->deps[i].hart;
+		if (j >= rr->nharts || j == rh->id) {
+			rr_replay_report(rh, "ACQUIRE depends on hart %u, which is "
+					 "not another hart of this machine", j);
+			return false;
+		}
+		struct rr_hart *o = rr->harts[j];
+		uint64_t t0 = 0, seen = 0;
+		unsigned spins = 0;
+		while (atomic_load_explicit(&o->applied, memory_order_acquire) <= e->deps[i].seq) {
+			if (stopping(rr))
+				return false;
+			if (rr->serial) {
+				uint64_t before = atomic_load_explicit(&o->applied, memory_order_relaxed);
+				serial_yield(rh);
+				if (stopping(rr))
+					return false;
+				/* Every other hart had a turn and none moved
+				 * this one forward: nothing ever will. */
+				if (atomic_load_explicit(&o->applied, memory_order_relaxed) == before &&
+				    (rr->done[j] || ++spins > 4 * rr->nharts)) {
+					rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
+							 "which the replay never reaches", e->deps[i].seq, j);
+					return false;
+				}
+				continue;
+			}
+			uint64_t a = atomic_load_explicit(&o->applied, memory_order_relaxed);
+			if (a != seen || !t0) {
+				seen = a;
+				t0 = now_ns();
+			} else if (now_ns() - t0 > STUCK_NS && (o->ended || o->cut_short || now_ns() - t0 > 4 * STUCK_NS)) {
+				rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
+						 "which the replay never reaches", e->deps[i].seq, j);
+				return false;
+			}
+			if (++spins > 64)
+				sched_yield();
+		}
+	}
+	return true;
+}
+
+static bool apply_acquire(struct rr_hart *rh)
+{
+	uint64_t idx;
+	if (!page_to_index(rh, rh->ev.page, &idx))
+		return false;
+	if (rh->ev.mode != RR_R && rh->ev.mode != RR_W) {
+		rr_replay_report(rh, "ACQUIRE with impossible mode %u", rh->ev.mode);
+		return false;
+	}
+	if (!wait_deps(rh))
+		return false;
+	rh->rights[idx] |= rh->ev.mode == RR_W ? (RR_R | RR_W) : RR_R;
+	consumed(rh);
+	return true;
+}
+
+static bool apply_release(struct rr_hart *rh)
+{
+	uint64_t idx;
+	if (!page_to_index(rh, rh->ev.page, &idx))
+		return false;
+	uint8_t keep = rh->ev.mode & RR_R;
+	consumed(rh);
+	rr_drop_page(rh, idx, keep);
+	return true;
+}
+
+int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
+{
+	struct hart *h = rh->h;
+	for (;;) {
+		if (stopping(rh->rr) || !peek(rh))
+			return RR_ABORT;
+		const struct rr_event *e = &rh->ev;
+		if (e->kind == RR_EV_END && e->icount == h->insn_icount)
+			return RR_ABORT; /* the recording stopped inside this instruction */
+		if (e->icount != h->insn_icount ||
+		    (e->kind != RR_EV_ACQUIRE && e->kind != RR_EV_RELEASE)) {
+			rr_replay_report(rh, "access to page %#" PRIx64 " (%s) that the "
+					 "log never authorized",
+					 rr_index_page(rh->rr, idx),
+					 want == RR_W ? "write" : "read");
+			return RR_ABORT;
+		}
+		if (e->kind == RR_EV_RELEASE) {
+			if (!apply_release(rh))
+				return RR_ABORT;
+			continue;
+		}
+		uint64_t got;
+		if (!page_to_index(rh, e->page, &got))
+			return RR_ABORT;
+		if (got != idx) {
+			rr_replay_report(rh, "access to page %#" PRIx64 " but the log "
+					 "acquires page %#" PRIx64 " here",
+					 rr_index_page(rh->rr, idx), e->page);
+			return RR_ABORT;
+		}
+		if (!apply_acquire(rh))
+			return RR_ABORT;
+		if ((rh->rights[idx] & want) == want)
+			return RR_OK;
+	}
+}
+
+bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct rr_event *out)
+{
+	if (stopping(rh->rr) || !peek(rh))
+		return false;
+	if (rh->ev.icount != rh->h->insn_icount || rh->ev.kind != kind) {
+		rr_replay_report(rh, "the replay observes %s here, the log does not",
+				 rr_kind_name(kind));
+		return false;
+	}
+	*out = rh->ev;
+	consumed(rh);
+	return true;
+}
+
+enum { BOUNDARY_GO, BOUNDARY_STOP };
+
+/* Apply every boundary event at the hart's current icount. */
+static int process_boundary(struct rr_hart *rh)
+{
+	struct hart *h = rh->h;
+	struct machine *m = rh->rr->m;
+	h->insn_icount = h->icount;
+	for (;;) {
+		if (stopping(rh->rr) || !peek(rh))
+			return BOUNDARY_STOP;
+		const struct rr_event *e = &rh->ev;
+		if (e->icount < h->icount) {
+			rr_replay_report(rh, "the replay went past an event the "
+					 "recording had at icount %" PRIu64, e->icount);
+			return BOUNDARY_STOP;
+		}
+		if (e->icount > h->icount || e->insn || e->kind == RR_EV_IRQ)
+			return BOUNDARY_GO;
+		switch (e->kind) {
+		case RR_EV_END:
+			consumed(rh);
+			rh->ended = true;
+			return BOUNDARY_STOP;
+		case RR_EV_RELEASE:
+			if (!apply_release(rh))
+				return BOUNDARY_STOP;
+			break;
+		case RR_EV_ACQUIRE:
+			if (!apply_acquire(rh))
+				return BOUNDARY_STOP;
+			break;
+		case RR_EV_MIP:
+			h->mip_ext = e->value & ASYNC_MIP_MASK;
+			h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
+			consumed(rh);
+			break;
+		case RR_EV_INPUT:
+			if (!(rh->rights[0] & RR_W)) {
+				rr_replay_report(rh, "INPUT without holding the I/O domain");
+				return BOUNDARY_STOP;
+			}
+			pthread_mutex_lock(&m->io_lock);
+			machine_input_push(m, e->bytes, e->len);
+			pthread_mutex_unlock(&m->io_lock);
+			consumed(rh);
+			break;
+		case RR_EV_DIGEST: {
+			uint64_t d = rr_digest(h);
+			if (d != e->value) {
+				rr_replay_report(rh, "state digest %#" PRIx64 " differs from "
+						 "the recording's %#" PRIx64, d, e->value);
+				return BOUNDARY_STOP;
+			}
+			consumed(rh);
+			break;
+		}
+		default:
+			rr_replay_report(rh, "%s is not a boundary event",
+					 rr_kind_name(e->kind));
+			return BOUNDARY_STOP;
+		}
+	}
+}
+
+uint64_t rr_replay_budget(struct hart *h, uint64_t want)
+{
+	struct rr_hart *rh = h->rr;
+	uint64_t left = want;
+	if (peek(rh)) {
+		const struct rr_event *e = &rh->ev;
+		uint64_t d = e->icount - h->icount + (e->insn ? 1 : 0);
+		if (d < left)
+			left = d;
+	}
+	if (rh->rr->serial && rh->rr->turn_left < left)
+		left = rh->rr->turn_left;
+	return left;
+}
+
+static void replay_hart(struct rr_hart *rh)
+{
+	struct hart *h = rh->h;
+	struct rr *rr = rh->rr;
+	for (;;) {
+		if (rr->serial) {
+			serial_wait_turn(rh);
+			if (!rr->turn_left) {
+				serial_yield(rh);
+				continue;
+			}
+		}
+		if (stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
+			break;
+		if (h->in_wfi) {
+			if (!trap_wfi_wakeup(h)) {
+				rr_replay_report(rh, "WFI waits forever: the recording "
+						 "woke it here");
+				break;
+			}
+			h->in_wfi = false;
+			h->pc += 4;
+			h->icount++;
+			h->insn_icount = h->icount;
+		}
+		trap_check_interrupt(h);
+		if (peek(rh) && rh->ev.kind == RR_EV_IRQ && rh->ev.icount == h->icount) {
+			rr_replay_report(rh, "the recording took an interrupt (cause %#"
+					 PRIx64 ") here, the replay does not", rh->ev.value);
+			break;
+		}
+		uint64_t budget = rr_replay_budget(h, REPLAY_QUANTUM);
+		if (!budget)
+			continue;
+		uint64_t before = h->icount;
+		h->insn_icount = h->icount;
+		exec_run(h, budget);
+		if (rr->serial) {
+			uint64_t ran = h->icount - before;
+			rr->turn_left = ran < rr->turn_left ? rr->turn_left - ran : 0;
+		}
+	}
+}
+
+void *rr_replay_thread(void *arg)
+{
+	struct hart *h = arg;
+	struct rr_hart *rh = h->rr;
+	struct rr *rr = rh->rr;
+	replay_hart(rh);
+	if (rr->serial) {
+		pthread_mutex_lock(&rr->turn_lock);
+		rr->done[rh->id] = true;
+		if (rr->turn == rh->id)
+			serial_pass_locked(rr, rh->id);
+		pthread_mutex_unlock(&rr->turn_lock);
+	}
+	return NULL;
+}

@@ -1,0 +1,537 @@
+/*
+ * rr.c: the recorder: page ownership (CREW) with revocation mailboxes, and
+ * the hooks that log every observation a hart makes (DESIGN.md §4).
+ *
+ * Threads: each hart thread owns its struct rr_hart; other threads touch
+ * only the mailbox (slot[], mail) and, in replay, `applied`. Page states
+ * are changed under the page's spin lock. While waiting for anything, a
+ * hart keeps answering its own mailbox: that is what rules out deadlock.
+ */
+#include "replay/rr_internal.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hart.h"
+#include "core/mmu.h"
+#include "core/tb.h"
+#include "devices/uart.h"
+
+/* An LR's reservation holds off revocations of its page this long. */
+#define RR_RESV_GRACE 64
+
+const char *rr_kind_name(unsigned kind)
+{
+	static const char *const names[RR_EV_KINDS] = {
+		[RR_EV_ACQUIRE] = "ACQUIRE", [RR_EV_RELEASE] = "RELEASE",
+		[RR_EV_ATOMIC] = "ATOMIC",   [RR_EV_MIP] = "MIP",
+		[RR_EV_IRQ] = "IRQ",         [RR_EV_TIME] = "TIME",
+		[RR_EV_INPUT] = "INPUT",     [RR_EV_CC_INVAL] = "CC_INVAL",
+		[RR_EV_DIGEST] = "DIGEST",   [RR_EV_END] = "END",
+	};
+	return kind < RR_EV_KINDS && names[kind] ? names[kind] : "?";
+}
+
+/* Page index: 0 is the I/O domain, RAM page p is p+1. *tracked is false
+ * for the boot ROM, which is immutable and needs no ownership. */
+uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked)
+{
+	*tracked = true;
+	if (paddr >= RAM_BASE && paddr - RAM_BASE < rr->npages * PAGE_SIZE)
+		return ((paddr - RAM_BASE) >> PAGE_SHIFT) + 1;
+	if (paddr >= BOOTROM_BASE && paddr < BOOTROM_BASE + BOOTROM_SIZE) {
+		*tracked = false;
+		return 0;
+	}
+	return 0;
+}
+
+/* The page number events carry: physical page, or RR_PAGE_IO. */
+uint64_t rr_index_page(const struct rr *rr, uint64_t idx)
+{
+	(void)rr;
+	return idx ? (RAM_BASE >> PAGE_SHIFT) + idx - 1 : RR_PAGE_IO;
+}
+
+/* The icount events are logged at: the instruction in progress, or the
+ * boundary the hart is at. */
+uint64_t rr_cur_icount(const struct hart *h)
+{
+	return h->insn_icount;
+}
+
+static uint64_t mix64(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ (h >> 33);
+}
+
+uint64_t rr_digest(const struct hart *h)
+{
+	uint64_t d = 0x52525644ull;
+	for (unsigned i = 1; i < 32; i++)
+		d = mix64(d, h->x[i]);
+	for (unsigned i = 0; i < 32; i++)
+		d = mix64(d, h->f[i]);
+	const uint64_t csrs[] = {
+		h->pc, h->priv, h->icount, h->mstatus, h->mie, h->mip,
+		h->medeleg, h->mideleg, h->mtvec, h->mepc, h->mcause,
+		h->mtval, h->mscratch, h->stvec, h->sepc, h->scause,
+		h->stval, h->sscratch, h->satp, h->fflags, h->frm,
+	};
+	for (unsigned i = 0; i < sizeof(csrs) / sizeof(csrs[0]); i++)
+		d = mix64(d, csrs[i]);
+	return d;
+}
+
+static void emit(struct rr_hart *rh, struct rr_event *ev, bool insn)
+{
+	ev->icount = rr_cur_icount(rh->h);
+	ev->insn = insn;
+	rh->rr->ops->emit(rh->rr->ops_ctx, rh->id, ev);
+	rh->seq++;
+}
+
+/* Events logged outside a safe point happen inside an instruction. */
+static bool in_insn(const struct rr_hart *rh)
+{
+	return !rh->at_boundary;
+}
+
+/*
+ * Give up rights to page idx down to `keep` (0 or RR_R): drop the TLB
+ * entries that grant more, the code translated from it when read rights
+ * go, and a reservation on it.
+ */
+void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep)
+{
+	struct hart *h = rh->h;
+	struct rr *rr = rh->rr;
+	uint64_t paddr = rr_index_page(rr, idx) << PAGE_SHIFT;
+	rh->rights[idx] = keep;
+	if (idx == 0)
+		return; /* the I/O domain is never in the TLB */
+	bool wr;
+	uintptr_t host = (uintptr_t)machine_phys_ptr(rr->m, paddr, PAGE_SIZE, &wr);
+	for (unsigned m = 0; m < TLB_NMODES; m++) {
+		struct tlb_set *s = &h->tlbs[m];
+		for (unsigned i = 0; i < TLB_SIZE; i++) {
+			if (s->w[i].tag != TLB_INVALID && s->w[i].tag + s->w[i].addend == host)
+				s->w[i].tag = TLB_INVALID;
+			if (keep & RR_R)
+				continue;
+			if (s->r[i].tag != TLB_INVALID && s->r[i].tag + s->r[i].addend == host)
+				s->r[i].tag = TLB_INVALID;
+			if (s->x[i].tag != TLB_INVALID && s->x[i].tag + s->x[i].addend == host)
+				s->x[i].tag = TLB_INVALID;
+		}
+	}
+	if (h->resv_valid && (h->resv_addr >> PAGE_SHIFT) == (paddr >> PAGE_SHIFT))
+		h->resv_valid = false;
+	if (!(keep & RR_R) && tb_page_has_code(h, paddr)) {
+		tb_invalidate_page(h, paddr);
+		h->tb_flush_pending = true;
+		rr_cc_inval(h, paddr >> PAGE_SHIFT, RR_CC_REVOKE);
+	}
+}
+
+/* Answer the revocation requests in this hart's mailbox (record). */
+static void service_mailbox(struct rr_hart *rh, bool may_defer)
+{
+	struct hart *h = rh->h;
+	uint64_t bits = atomic_exchange_explicit(&rh->mail, 0, memory_order_acquire);
+	bits |= rh->deferred;
+	rh->deferred = 0;
+	while (bits) {
+		unsigned a = (unsigned)__builtin_ctzll(bits);
+		bits &= bits - 1;
+		struct rr_slot *s = &rh->slot[a];
+		uint64_t paddr = rr_index_page(rh->rr, s->idx) << PAGE_SHIFT;
+		/* A fresh reservation holds the page a little longer, so an
+		 * LR/SC loop can complete (forward progress). */
+		if (may_defer && h->resv_valid &&
+		    (h->resv_addr >> PAGE_SHIFT) == (paddr >> PAGE_SHIFT) &&
+		    h->icount - rh->resv_icount < RR_RESV_GRACE) {
+			rh->deferred |= 1ull << a;
+			continue;
+		}
+		uint8_t keep = (s->want == RR_R && s->idx != 0) ? RR_R : 0;
+		keep &= rh->rights[s->idx];
+		struct rr_event ev = { .kind = RR_EV_RELEASE, .page = rr_index_page(rh->rr, s->idx), .mode = keep };
+		/* The RELEASE comes first: its sequence number is the ack. */
+		uint64_t seq = rh->seq;
+		emit(rh, &ev, in_insn(rh));
+		rr_drop_page(rh, s->idx, keep);
+		s->ack_seq = seq;
+		atomic_store_explicit(&s->state, SLOT_ACKED, memory_order_release);
+	}
+}
+
+static bool stopping(const struct rr *rr)
+{
+	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
+}
+
+/* One round of waiting: answer our own mailbox, let others run. */
+static void wait_round(struct rr_hart *rh, unsigned *spins)
+{
+	service_mailbox(rh, false);
+	if (++*spins > 64)
+		sched_yield();
+}
+
+static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
+{
+	struct rr *rr = rh->rr;
+	struct rr_page *pg = &rr->pages[idx];
+	unsigned spins = 0;
+	uint64_t self = 1ull << rh->id;
+
+	while (atomic_flag_test_and_set_explicit(&pg->lock, memory_order_acquire)) {
+		if (stopping(rr))
+			return RR_ABORT;
+		wait_round(rh, &spins);
+	}
+	uint64_t conflict = want == RR_W ? pg->holders & ~self :
+			    (pg->excl ? pg->holders & ~self : 0);
+	for (uint64_t b = conflict; b; b &= b - 1) {
+		unsigned j = (unsigned)__builtin_ctzll(b);
+		struct rr_slot *s = &rr->harts[j]->slot[rh->id];
+		s->idx = idx;
+		s->want = want;
+		atomic_store_explicit(&s->state, SLOT_POSTED, memory_order_release);
+		atomic_fetch_or_explicit(&rr->harts[j]->mail, self, memory_order_release);
+		hart_kick(rr->harts[j]->h);
+	}
+	struct rr_event ev = { .kind = RR_EV_ACQUIRE, .page = rr_index_page(rr, idx), .mode = want };
+	for (uint64_t b = conflict; b; b &= b - 1) {
+		unsigned j = (unsigned)__builtin_ctzll(b);
+		struct rr_slot *s = &rr->harts[j]->slot[rh->id];
+		while (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_ACKED) {
+			if (stopping(rr)) {
+				atomic_flag_clear_explicit(&pg->lock, memory_order_release);
+				return RR_ABORT;
+			}
+			wait_round(rh, &spins);
+		}
+		ev.deps[ev.ndeps].hart = j;
+		ev.deps[ev.ndeps].seq = s->ack_seq;
+		ev.ndeps++;
+		atomic_store_explicit(&s->state, SLOT_FREE, memory_order_relaxed);
+	}
+	if (want == RR_W) {
+		pg->holders = self;
+		pg->excl = true;
+	} else {
+		pg->holders |= self;
+		pg->excl = false;
+	}
+	atomic_flag_clear_explicit(&pg->lock, memory_order_release);
+	rh->rights[idx] |= want == RR_W ? (RR_R | RR_W) : RR_R;
+	emit(rh, &ev, in_insn(rh));
+	return RR_OK;
+}
+
+int rr_need(struct hart *h, uint64_t paddr, bool write)
+{
+	struct rr_hart *rh = h->rr;
+	bool tracked;
+	uint64_t idx = rr_page_index(rh->rr, paddr, &tracked);
+	if (!tracked)
+		return RR_OK;
+	uint8_t want = (write || idx == 0) ? RR_W : RR_R;
+	if ((rh->rights[idx] & want) == want)
+		return RR_OK;
+	if (rh->rr->replay)
+		return rr_replay_need(rh, idx, want);
+	return record_acquire(rh, idx, want);
+}
+
+bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
+{
+	const struct rr_hart *rh = h->rr;
+	bool tracked;
+	uint64_t idx = rr_page_index(rh->rr, paddr, &tracked);
+	if (!tracked)
+		return !write;
+	return rh->rights[idx] & (write ? RR_W : RR_R);
+}
+
+uint64_t rr_time(struct hart *h, uint64_t host_value)
+{
+	struct rr_hart *rh = h->rr;
+	struct rr_event ev = { .kind = RR_EV_TIME, .value = host_value };
+	if (rh->rr->replay)
+		return rr_replay_take(rh, RR_EV_TIME, &ev) ? ev.value : host_value;
+	emit(rh, &ev, true);
+	return host_value;
+}
+
+void rr_irq(struct hart *h, uint64_t cause)
+{
+	struct rr_hart *rh = h->rr;
+	struct rr_event ev = { .kind = RR_EV_IRQ, .value = cause, .addr = h->pc };
+	h->insn_icount = h->icount;
+	if (!rh->rr->replay) {
+		emit(rh, &ev, false);
+		return;
+	}
+	if (rr_replay_take(rh, RR_EV_IRQ, &ev) &&
+	    (ev.value != cause || ev.addr != h->pc))
+		rr_replay_report(rh, "interrupt cause %#llx at pc %#llx, but the "
+				 "recording took cause %#llx at pc %#llx",
+				 (unsigned long long)cause,
+				 (unsigned long long)h->pc,
+				 (unsigned long long)ev.value,
+				 (unsigned long long)ev.addr);
+}
+
+void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
+{
+	struct rr_hart *rh = h->rr;
+	struct rr_event ev = { .kind = RR_EV_ATOMIC, .addr = paddr, .op = (uint8_t)op, .success = success };
+	if (op == RR_AT_LR)
+		rh->resv_icount = h->icount;
+	if (!rh->rr->replay) {
+		emit(rh, &ev, true);
+		/* Requests held back for the reservation are due now. */
+		if (op == RR_AT_SC && rh->deferred)
+			atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
+		return;
+	}
+	if (rr_replay_take(rh, RR_EV_ATOMIC, &ev) &&
+	    (ev.addr != paddr || ev.op != op || ev.success != success))
+		rr_replay_report(rh, "atomic op %u at %#llx %s, but the recording "
+				 "had op %u at %#llx %s", op,
+				 (unsigned long long)paddr,
+				 success ? "succeeded" : "failed", ev.op,
+				 (unsigned long long)ev.addr,
+				 ev.success ? "succeeded" : "failed");
+}
+
+void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason)
+{
+	struct rr_hart *rh = h->rr;
+	struct rr_event ev = { .kind = RR_EV_CC_INVAL, .page = page, .op = (uint8_t)reason };
+	if (!rh->rr->replay) {
+		emit(rh, &ev, true);
+		return;
+	}
+	if (rr_replay_take(rh, RR_EV_CC_INVAL, &ev) &&
+	    (ev.page != page || ev.op != reason))
+		rr_replay_report(rh, "code invalidation of page %#llx (reason %u), "
+				 "but the recording dropped page %#llx (reason %u)",
+				 (unsigned long long)page, reason,
+				 (unsigned long long)ev.page, ev.op);
+}
+
+/* Move waiting host input into the UART's queue, logged as INPUT. */
+static bool inject_input(struct rr_hart *rh)
+{
+	struct rr *rr = rh->rr;
+	struct machine *m = rr->m;
+	pthread_mutex_lock(&rr->in_lock);
+	size_t have = rr->in_len;
+	pthread_mutex_unlock(&rr->in_lock);
+	if (!have)
+		return true;
+	if (rr_need(rh->h, UART_BASE, true) != RR_OK)
+		return false;
+	struct rr_event ev = { .kind = RR_EV_INPUT };
+	pthread_mutex_lock(&m->io_lock);
+	size_t room = sizeof(m->inq) - UART_FIFO_SIZE - m->inq_len;
+	if (m->inq_len > sizeof(m->inq) - UART_FIFO_SIZE)
+		room = 0;
+	pthread_mutex_lock(&rr->in_lock);
+	while (ev.len < RR_MAX_INPUT && ev.len < room && rr->in_len) {
+		ev.bytes[ev.len++] = rr->inbuf[rr->in_head];
+		rr->in_head = (rr->in_head + 1) % sizeof(rr->inbuf);
+		rr->in_len--;
+	}
+	bool more = rr->in_len > 0;
+	pthread_mutex_unlock(&rr->in_lock);
+	if (ev.len) {
+		machine_input_push(m, ev.bytes, ev.len);
+		emit(rh, &ev, false);
+	}
+	pthread_mutex_unlock(&m->io_lock);
+	if (more && ev.len)
+		atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
+	return true;
+}
+
+bool rr_record_safe_point(struct hart *h)
+{
+	struct rr_hart *rh = h->rr;
+	bool ok = true;
+	h->insn_icount = h->icount;
+	rh->at_boundary = true;
+	service_mailbox(rh, true);
+	/* Input goes to hart 0, which the I/O thread kicks. */
+	if (rh->id == 0)
+		ok = inject_input(rh);
+	rh->at_boundary = false;
+	return ok;
+}
+
+void rr_record_mip(struct hart *h, uint64_t ext)
+{
+	struct rr_event ev = { .kind = RR_EV_MIP, .value = ext };
+	h->insn_icount = h->icount;
+	emit(h->rr, &ev, false);
+}
+
+void rr_record_boundary(struct hart *h)
+{
+	struct rr_hart *rh = h->rr;
+	h->insn_icount = h->icount;
+	if (h->icount >= rh->next_digest) {
+		struct rr_event ev = { .kind = RR_EV_DIGEST, .value = rr_digest(h) };
+		emit(rh, &ev, false);
+		rh->next_digest = h->icount + rh->rr->digest_every;
+	}
+}
+
+uint64_t rr_record_budget(struct hart *h, uint64_t want)
+{
+	struct rr_hart *rh = h->rr;
+	uint64_t left = rh->next_digest > h->icount ? rh->next_digest - h->icount : 1;
+	if (rh->deferred) {
+		uint64_t due = rh->resv_icount + RR_RESV_GRACE;
+		uint64_t d = due > h->icount ? due - h->icount : 1;
+		if (d < left)
+			left = d;
+		/* Make the loop come back to the safe point at `due`. */
+		atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
+	}
+	return want < left ? want : left;
+}
+
+void rr_record_end(struct hart *h, int reason, int code)
+{
+	struct rr_hart *rh = h->rr;
+	h->insn_icount = h->icount;
+	struct rr_event ev = { .kind = RR_EV_DIGEST, .value = rr_digest(h) };
+	emit(rh, &ev, false);
+	struct rr_event end = { .kind = RR_EV_END, .op = (uint8_t)reason, .value = (uint64_t)code };
+	emit(rh, &end, false);
+}
+
+void rr_output(struct rr *rr, uint8_t byte)
+{
+	rr->out_hash = mix64(rr->out_hash, byte);
+	rr->out_bytes++;
+}
+
+void rr_host_input(struct rr *rr, const uint8_t *buf, size_t n)
+{
+	pthread_mutex_lock(&rr->in_lock);
+	for (size_t i = 0; i < n && rr->in_len < sizeof(rr->inbuf); i++) {
+		rr->inbuf[(rr->in_head + rr->in_len) % sizeof(rr->inbuf)] = buf[i];
+		rr->in_len++;
+	}
+	pthread_mutex_unlock(&rr->in_lock);
+	hart_kick(rr->harts[0]->h);
+}
+
+size_t rr_host_input_room(struct rr *rr)
+{
+	pthread_mutex_lock(&rr->in_lock);
+	size_t room = sizeof(rr->inbuf) - rr->in_len;
+	pthread_mutex_unlock(&rr->in_lock);
+	return room;
+}
+
+bool rr_replaying(const struct machine *m)
+{
+	return m->rr && m->rr->replay;
+}
+
+uint64_t rr_output_hash(const struct rr *rr)
+{
+	return rr->out_hash;
+}
+
+const char *rr_divergence(const struct rr *rr)
+{
+	return atomic_load_explicit(&rr->diverged, memory_order_acquire) ?
+	       rr->divergence : NULL;
+}
+
+bool rr_cut_short(const struct rr *rr)
+{
+	return atomic_load_explicit(&rr->cut_short, memory_order_acquire);
+}
+
+struct rr *rr_new(struct machine *m, const struct rr_options *opt,
+		  const struct rr_stream_ops *ops, void *ops_ctx, char *err,
+		  size_t errlen)
+{
+	struct rr *rr = calloc(1, sizeof(*rr));
+	if (!rr) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rr->m = m;
+	rr->replay = opt->replay;
+	rr->serial = opt->serial;
+	rr->quiet = opt->quiet;
+	rr->digest_every = opt->digest_every ? opt->digest_every : 1000000;
+	rr->ops = ops;
+	rr->ops_ctx = ops_ctx;
+	rr->npages = m->ram_size >> PAGE_SHIFT;
+	rr->nharts = m->nharts;
+	rr->out_hash = 0x6f7574707574ull;
+	pthread_mutex_init(&rr->in_lock, NULL);
+	pthread_mutex_init(&rr->turn_lock, NULL);
+	pthread_cond_init(&rr->turn_cond, NULL);
+	rr->pages = calloc(rr->npages + 1, sizeof(*rr->pages));
+	if (!rr->pages)
+		goto oom;
+	for (uint64_t i = 0; i <= rr->npages; i++)
+		atomic_flag_clear(&rr->pages[i].lock);
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct rr_hart *rh = calloc(1, sizeof(*rh));
+		if (!rh)
+			goto oom;
+		rr->harts[i] = rh;
+		rh->rr = rr;
+		rh->id = i;
+		rh->h = m->harts[i];
+		rh->next_digest = rr->digest_every;
+		rh->rights = calloc(rr->npages + 1, 1);
+		if (!rh->rights)
+			goto oom;
+		m->harts[i]->rr = rh;
+	}
+	m->rr = rr;
+	return rr;
+oom:
+	snprintf(err, errlen, "out of memory for the ownership tables");
+	rr_free(rr);
+	return NULL;
+}
+
+void rr_free(struct rr *rr)
+{
+	if (!rr)
+		return;
+	for (unsigned i = 0; i < rr->nharts; i++) {
+		if (!rr->harts[i])
+			continue;
+		if (rr->harts[i]->h)
+			rr->harts[i]->h->rr = NULL;
+		free(rr->harts[i]->rights);
+		free(rr->harts[i]);
+	}
+	if (rr->m->rr == rr)
+		rr->m->rr = NULL;
+	free(rr->pages);
+	pthread_mutex_destroy(&rr->in_lock);
+	pthread_mutex_destroy(&rr->turn_lock);
+	pthread_cond_destroy(&rr->turn_cond);
+	free(rr);
+}

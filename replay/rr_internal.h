@@ -1,0 +1,104 @@
+/* rr_internal.h: state shared by the recorder and the replayer (replay/ only). */
+#ifndef RRV_REPLAY_RR_INTERNAL_H
+#define RRV_REPLAY_RR_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "core/machine.h"
+#include "replay/rr.h"
+#include "replay/rr_session.h"
+
+/*
+ * Ownership of one page (or the I/O domain): the set of harts holding it
+ * and whether the single holder has it exclusively. Changed only under
+ * `lock` by the hart acquiring it, after every conflicting holder has
+ * acknowledged (DESIGN.md §4.1).
+ */
+struct rr_page {
+	atomic_flag lock;
+	uint64_t holders;
+	bool excl;
+};
+
+/* A revocation request from hart `a`, in slot[a] of the holder. */
+enum { SLOT_FREE, SLOT_POSTED, SLOT_ACKED };
+struct rr_slot {
+	_Atomic int state;   /* requester: FREE->POSTED; holder: ->ACKED */
+	uint64_t idx;        /* page index; written before POSTED */
+	uint8_t want;
+	uint64_t ack_seq;    /* holder's RELEASE; written before ACKED */
+};
+
+#define RR_HISTORY 8
+
+/*
+ * Per-hart recorder/replayer state. Owned by the hart's thread, except:
+ * slot[] and `mail` (requesters post, this hart answers), `applied`
+ * (published to other replaying harts).
+ */
+struct rr_hart {
+	struct rr *rr;
+	struct hart *h;
+	unsigned id;
+	uint8_t *rights;          /* RR_R | RR_W per page index */
+	uint64_t seq;             /* events emitted (record) / applied (replay) */
+	struct rr_slot slot[MAX_HARTS];
+	_Atomic uint64_t mail;    /* bit a: slot[a] is POSTED */
+	uint64_t deferred;        /* requests held back for a fresh LR */
+	uint64_t resv_icount;     /* icount of the last LR */
+	uint64_t next_digest;
+	bool at_boundary;         /* in a safe point, not an instruction */
+	/* Replay. */
+	_Atomic uint64_t applied; /* events applied, published (release) */
+	struct rr_event ev;       /* the next event, when have_ev */
+	bool have_ev, ended, cut_short;
+	struct rr_event hist[RR_HISTORY];
+	unsigned nhist;
+};
+
+struct rr {
+	struct machine *m;
+	bool replay, serial, quiet;
+	uint64_t digest_every;
+	uint64_t npages;          /* RAM pages; index 0 is the I/O domain */
+	struct rr_page *pages;
+	struct rr_hart *harts[MAX_HARTS];
+	unsigned nharts;
+	const struct rr_stream_ops *ops;
+	void *ops_ctx;
+
+	/* Console output: hash and count (under the I/O domain). */
+	uint64_t out_hash, out_bytes;
+
+	/* Record: host input waiting to be injected by a hart. */
+	pthread_mutex_t in_lock;
+	uint8_t inbuf[4096];
+	size_t in_head, in_len;
+
+	/* Replay: first divergence wins. */
+	_Atomic int diverged;
+	char divergence[2048];
+	_Atomic int cut_short;
+
+	/* Serialized replay: the hart whose turn it is. */
+	pthread_mutex_t turn_lock;
+	pthread_cond_t turn_cond;
+	unsigned turn;
+	uint64_t turn_left;       /* instructions left in the quantum */
+	bool done[MAX_HARTS];
+};
+
+uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked);
+uint64_t rr_index_page(const struct rr *rr, uint64_t idx);
+uint64_t rr_digest(const struct hart *h);
+void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep);
+uint64_t rr_cur_icount(const struct hart *h);
+
+/* Replay helpers (replay.c). */
+void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want);
+bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct rr_event *out);
+
+#endif /* RRV_REPLAY_RR_INTERNAL_H */
