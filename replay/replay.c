@@ -131,6 +131,7 @@ static void consumed(struct rr_hart *rh)
 	rh->have_ev = false;
 	rh->seq++;
 	atomic_store_explicit(&rh->applied, rh->seq, memory_order_release);
+	atomic_fetch_add_explicit(&rh->rr->progress, 1, memory_order_relaxed);
 }
 
 static bool stopping(const struct rr *rr)
@@ -210,14 +211,13 @@ static bool wait_deps(struct rr_hart *rh)
 			if (stopping(rr))
 				return false;
 			if (rr->serial) {
-				uint64_t before = atomic_load_explicit(&o->applied, memory_order_relaxed);
+				uint64_t before = atomic_load_explicit(&rr->progress, memory_order_relaxed);
 				serial_yield(rh);
 				if (stopping(rr))
 					return false;
-				/* Every other hart had a turn and none moved
-				 * this one forward: nothing ever will. */
-				if (atomic_load_explicit(&o->applied, memory_order_relaxed) == before &&
-				    (rr->done[j] || ++spins > 4 * rr->nharts)) {
+				/* Every other hart had a turn and none made any
+				 * progress: they all wait, nothing ever will. */
+				if (atomic_load_explicit(&rr->progress, memory_order_relaxed) == before) {
 					rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
 							 "which the replay never reaches", e->deps[i].seq, j);
 					return false;
@@ -336,7 +336,8 @@ static int process_boundary(struct rr_hart *rh)
 					 "recording had at icount %" PRIu64, e->icount);
 			return BOUNDARY_STOP;
 		}
-		if (e->icount > h->icount || e->insn || e->kind == RR_EV_IRQ)
+		if (e->icount > h->icount || (e->insn && !h->in_wfi) ||
+		    e->kind == RR_EV_IRQ)
 			return BOUNDARY_GO;
 		switch (e->kind) {
 		case RR_EV_END:
@@ -411,6 +412,9 @@ static void replay_hart(struct rr_hart *rh)
 				continue;
 			}
 		}
+		/* Requests to reach a safe point (own CSR writes, xRET) are
+		 * served right here; nothing asynchronous kicks a replay. */
+		atomic_store_explicit(&h->exit_request, 0, memory_order_relaxed);
 		if (stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
 			break;
 		if (h->in_wfi) {
@@ -439,6 +443,7 @@ static void replay_hart(struct rr_hart *rh)
 		if (rr->serial) {
 			uint64_t ran = h->icount - before;
 			rr->turn_left = ran < rr->turn_left ? rr->turn_left - ran : 0;
+			atomic_fetch_add_explicit(&rr->progress, ran, memory_order_relaxed);
 		}
 	}
 }

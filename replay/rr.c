@@ -90,7 +90,10 @@ uint64_t rr_digest(const struct hart *h)
 static void emit(struct rr_hart *rh, struct rr_event *ev, bool insn)
 {
 	ev->icount = rr_cur_icount(rh->h);
-	ev->insn = insn;
+	/* A hart asleep in WFI is inside that instruction: what it observes
+	 * there (MIP, revocations, input) belongs to the WFI, which replay
+	 * must have executed before applying it. */
+	ev->insn = insn || rh->h->in_wfi;
 	rh->rr->ops->emit(rh->rr->ops_ctx, rh->id, ev);
 	rh->seq++;
 }
@@ -221,6 +224,14 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		ev.deps[ev.ndeps].seq = s->ack_seq;
 		ev.ndeps++;
 		atomic_store_explicit(&s->state, SLOT_FREE, memory_order_relaxed);
+		if (pg->excl) {
+			pg->has_wdep = true;
+			pg->wdep = ev.deps[ev.ndeps - 1];
+		}
+	}
+	/* Joining readers: ordered after the last writer's RELEASE too. */
+	if (!conflict && pg->has_wdep && pg->wdep.hart != rh->id) {
+		ev.deps[ev.ndeps++] = pg->wdep;
 	}
 	if (want == RR_W) {
 		pg->holders = self;

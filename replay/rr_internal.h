@@ -19,6 +19,10 @@ struct rr_page {
 	atomic_flag lock;
 	uint64_t holders;
 	bool excl;
+	/* The RELEASE that ended the last exclusive period: a reader that
+	 * joins a shared page later must still be ordered after that write. */
+	bool has_wdep;
+	struct rr_dep wdep;
 };
 
 /* A revocation request from hart `a`, in slot[a] of the holder. */
@@ -86,6 +90,7 @@ struct rr {
 	pthread_cond_t turn_cond;
 	unsigned turn;
 	uint64_t turn_left;       /* instructions left in the quantum */
+	_Atomic uint64_t progress;/* events applied + instructions run, all harts */
 	bool done[MAX_HARTS];
 };
 
