@@ -146,6 +146,8 @@ static void service_mailbox(struct rr_hart *rh, bool may_defer)
 {
 	struct hart *h = rh->h;
 	uint64_t bits = atomic_exchange_explicit(&rh->mail, 0, memory_order_acquire);
+	if (!rh->deferred)
+		rh->defer_start = h->icount;
 	bits |= rh->deferred;
 	rh->deferred = 0;
 	while (bits) {
@@ -155,9 +157,12 @@ static void service_mailbox(struct rr_hart *rh, bool may_defer)
 		uint64_t paddr = rr_index_page(rh->rr, s->idx) << PAGE_SHIFT;
 		/* A fresh reservation holds the page a little longer, so an
 		 * LR/SC loop can complete (forward progress). */
+		/* Only once per episode: a spinning LR keeps renewing its
+		 * reservation and must not starve the requester. */
 		if (may_defer && h->resv_valid &&
 		    (h->resv_addr >> PAGE_SHIFT) == (paddr >> PAGE_SHIFT) &&
-		    h->icount - rh->resv_icount < RR_RESV_GRACE) {
+		    h->icount - rh->resv_icount < RR_RESV_GRACE &&
+		    h->icount - rh->defer_start < RR_RESV_GRACE) {
 			rh->deferred |= 1ull << a;
 			continue;
 		}
@@ -399,6 +404,11 @@ void rr_record_boundary(struct hart *h)
 {
 	struct rr_hart *rh = h->rr;
 	h->insn_icount = h->icount;
+	if (rh->deferred && h->icount - rh->defer_start >= RR_RESV_GRACE) {
+		rh->at_boundary = true;
+		service_mailbox(rh, false);
+		rh->at_boundary = false;
+	}
 	if (h->icount >= rh->next_digest) {
 		struct rr_event ev = { .kind = RR_EV_DIGEST, .value = rr_digest(h) };
 		emit(rh, &ev, false);
@@ -411,12 +421,11 @@ uint64_t rr_record_budget(struct hart *h, uint64_t want)
 	struct rr_hart *rh = h->rr;
 	uint64_t left = rh->next_digest > h->icount ? rh->next_digest - h->icount : 1;
 	if (rh->deferred) {
-		uint64_t due = rh->resv_icount + RR_RESV_GRACE;
+		uint64_t due = rh->defer_start + RR_RESV_GRACE;
 		uint64_t d = due > h->icount ? due - h->icount : 1;
+		/* exec_run returns at `due`; rr_record_boundary answers. */
 		if (d < left)
 			left = d;
-		/* Make the loop come back to the safe point at `due`. */
-		atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 	}
 	return want < left ? want : left;
 }

@@ -51,6 +51,7 @@ struct rr_hart {
 	_Atomic uint64_t mail;    /* bit a: slot[a] is POSTED */
 	uint64_t deferred;        /* requests held back for a fresh LR */
 	uint64_t resv_icount;     /* icount of the last LR */
+	uint64_t defer_start;     /* icount when the current deferral began */
 	uint64_t next_digest;
 	bool at_boundary;         /* in a safe point, not an instruction */
 	/* Replay. */

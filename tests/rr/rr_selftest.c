@@ -63,7 +63,7 @@ static int run_once(const struct machine_config *base, const char *input,
 		fprintf(stderr, "rr_selftest: %s\n", err);
 		return -1;
 	}
-	res->status = machine_run(m, opt->replay ? 0 : 60);
+	res->status = machine_run(m, opt->replay ? 0 : (getenv("RR_TIMEOUT") ? atof(getenv("RR_TIMEOUT")) : 60));
 	const char *d = rr_divergence(rr);
 	snprintf(res->divergence, sizeof(res->divergence), "%s", d ? d : "");
 	res->cut_short = rr_cut_short(rr);
