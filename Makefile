@@ -29,7 +29,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 DEB_PKGS := liblz4-dev libreadline-dev libunwind-dev libcmocka-dev libfdt-dev \
             libelf-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
             gdb-multiarch qemu-system-misc opensbi u-boot-qemu \
-            device-tree-compiler pkg-config
+            device-tree-compiler pkg-config bc
 
 # Test fragments append their phony targets here.
 TEST_TARGETS :=
