@@ -43,30 +43,30 @@ static void stop_all(struct rr *rr)
 	pthread_mutex_unlock(&rr->turn_lock);
 }
 
-static int describe(char *buf, size_t len, const struct rr_event *e)
+static int describe(char *buf, size_t len, const struct trace_event *e)
 {
-	int n = snprintf(buf, len, "#%s icount %" PRIu64 "%s", rr_kind_name(e->kind),
+	int n = snprintf(buf, len, "#%s icount %" PRIu64 "%s", trace_kind_name(e->kind),
 			 e->icount, e->insn ? " (in insn)" : "");
 	if (n < 0 || (size_t)n >= len)
 		return n;
 	size_t o = (size_t)n;
 	switch (e->kind) {
-	case RR_EV_ACQUIRE:
-	case RR_EV_RELEASE:
+	case TRACE_EV_ACQUIRE:
+	case TRACE_EV_RELEASE:
 		o += (size_t)snprintf(buf + o, len - o, " page %#" PRIx64 " mode %u",
 				      e->page, e->mode);
 		for (uint32_t i = 0; i < e->ndeps && o < len; i++)
 			o += (size_t)snprintf(buf + o, len - o, " dep %u:%" PRIu64,
 					      e->deps[i].hart, e->deps[i].seq);
 		break;
-	case RR_EV_TIME: case RR_EV_MIP: case RR_EV_DIGEST:
+	case TRACE_EV_TIME: case TRACE_EV_MIP: case TRACE_EV_DIGEST:
 		o += (size_t)snprintf(buf + o, len - o, " value %#" PRIx64, e->value);
 		break;
-	case RR_EV_IRQ:
+	case TRACE_EV_IRQ:
 		o += (size_t)snprintf(buf + o, len - o, " cause %#" PRIx64 " pc %#" PRIx64,
 				      e->value, e->addr);
 		break;
-	case RR_EV_INPUT:
+	case TRACE_EV_INPUT:
 		o += (size_t)snprintf(buf + o, len - o, " %u bytes", e->len);
 		break;
 	default:
@@ -196,7 +196,7 @@ static bool page_to_index(struct rr_hart *rh, uint64_t page, uint64_t *idx)
 static bool wait_deps(struct rr_hart *rh)
 {
 	struct rr *rr = rh->rr;
-	const struct rr_event *e = &rh->ev;
+	const struct trace_event *e = &rh->ev;
 	for (uint32_t i = 0; i < e->ndeps; i++) {
 		unsigned j = e->deps[i].hart;
 		if (j >= rr->nharts || j == rh->id) {
@@ -273,18 +273,18 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 	for (;;) {
 		if (stopping(rh->rr) || !peek(rh))
 			return RR_ABORT;
-		const struct rr_event *e = &rh->ev;
-		if (e->kind == RR_EV_END && e->icount == h->insn_icount)
+		const struct trace_event *e = &rh->ev;
+		if (e->kind == TRACE_EV_END && e->icount == h->insn_icount)
 			return RR_ABORT; /* the recording stopped inside this instruction */
 		if (e->icount != h->insn_icount ||
-		    (e->kind != RR_EV_ACQUIRE && e->kind != RR_EV_RELEASE)) {
+		    (e->kind != TRACE_EV_ACQUIRE && e->kind != TRACE_EV_RELEASE)) {
 			rr_replay_report(rh, "access to page %#" PRIx64 " (%s) that the "
 					 "log never authorized",
 					 rr_index_page(rh->rr, idx),
 					 want == RR_W ? "write" : "read");
 			return RR_ABORT;
 		}
-		if (e->kind == RR_EV_RELEASE) {
+		if (e->kind == TRACE_EV_RELEASE) {
 			if (!apply_release(rh))
 				return RR_ABORT;
 			continue;
@@ -305,13 +305,13 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 	}
 }
 
-bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct rr_event *out)
+bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out)
 {
 	if (stopping(rh->rr) || !peek(rh))
 		return false;
 	if (rh->ev.icount != rh->h->insn_icount || rh->ev.kind != kind) {
 		rr_replay_report(rh, "the replay observes %s here, the log does not",
-				 rr_kind_name(kind));
+				 trace_kind_name(kind));
 		return false;
 	}
 	*out = rh->ev;
@@ -330,34 +330,34 @@ static int process_boundary(struct rr_hart *rh)
 	for (;;) {
 		if (stopping(rh->rr) || !peek(rh))
 			return BOUNDARY_STOP;
-		const struct rr_event *e = &rh->ev;
+		const struct trace_event *e = &rh->ev;
 		if (e->icount < h->icount) {
 			rr_replay_report(rh, "the replay went past an event the "
 					 "recording had at icount %" PRIu64, e->icount);
 			return BOUNDARY_STOP;
 		}
 		if (e->icount > h->icount || (e->insn && !h->in_wfi) ||
-		    e->kind == RR_EV_IRQ)
+		    e->kind == TRACE_EV_IRQ)
 			return BOUNDARY_GO;
 		switch (e->kind) {
-		case RR_EV_END:
+		case TRACE_EV_END:
 			consumed(rh);
 			rh->ended = true;
 			return BOUNDARY_STOP;
-		case RR_EV_RELEASE:
+		case TRACE_EV_RELEASE:
 			if (!apply_release(rh))
 				return BOUNDARY_STOP;
 			break;
-		case RR_EV_ACQUIRE:
+		case TRACE_EV_ACQUIRE:
 			if (!apply_acquire(rh))
 				return BOUNDARY_STOP;
 			break;
-		case RR_EV_MIP:
+		case TRACE_EV_MIP:
 			h->mip_ext = e->value & ASYNC_MIP_MASK;
 			h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
 			consumed(rh);
 			break;
-		case RR_EV_INPUT:
+		case TRACE_EV_INPUT:
 			if (!(rh->rights[0] & RR_W)) {
 				rr_replay_report(rh, "INPUT without holding the I/O domain");
 				return BOUNDARY_STOP;
@@ -367,7 +367,7 @@ static int process_boundary(struct rr_hart *rh)
 			pthread_mutex_unlock(&m->io_lock);
 			consumed(rh);
 			break;
-		case RR_EV_DIGEST: {
+		case TRACE_EV_DIGEST: {
 			uint64_t d = rr_digest(h);
 			if (d != e->value) {
 				rr_replay_report(rh, "state digest %#" PRIx64 " differs from "
@@ -379,7 +379,7 @@ static int process_boundary(struct rr_hart *rh)
 		}
 		default:
 			rr_replay_report(rh, "%s is not a boundary event",
-					 rr_kind_name(e->kind));
+					 trace_kind_name(e->kind));
 			return BOUNDARY_STOP;
 		}
 	}
@@ -390,7 +390,7 @@ uint64_t rr_replay_budget(struct hart *h, uint64_t want)
 	struct rr_hart *rh = h->rr;
 	uint64_t left = want;
 	if (peek(rh)) {
-		const struct rr_event *e = &rh->ev;
+		const struct trace_event *e = &rh->ev;
 		uint64_t d = e->icount - h->icount + (e->insn ? 1 : 0);
 		if (d < left)
 			left = d;
@@ -429,7 +429,7 @@ static void replay_hart(struct rr_hart *rh)
 			h->insn_icount = h->icount;
 		}
 		trap_check_interrupt(h);
-		if (peek(rh) && rh->ev.kind == RR_EV_IRQ && rh->ev.icount == h->icount) {
+		if (peek(rh) && rh->ev.kind == TRACE_EV_IRQ && rh->ev.icount == h->icount) {
 			rr_replay_report(rh, "the recording took an interrupt (cause %#"
 					 PRIx64 ") here, the replay does not", rh->ev.value);
 			break;

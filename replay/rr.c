@@ -22,18 +22,6 @@
 /* An LR's reservation holds off revocations of its page this long. */
 #define RR_RESV_GRACE 64
 
-const char *rr_kind_name(unsigned kind)
-{
-	static const char *const names[RR_EV_KINDS] = {
-		[RR_EV_ACQUIRE] = "ACQUIRE", [RR_EV_RELEASE] = "RELEASE",
-		[RR_EV_ATOMIC] = "ATOMIC",   [RR_EV_MIP] = "MIP",
-		[RR_EV_IRQ] = "IRQ",         [RR_EV_TIME] = "TIME",
-		[RR_EV_INPUT] = "INPUT",     [RR_EV_CC_INVAL] = "CC_INVAL",
-		[RR_EV_DIGEST] = "DIGEST",   [RR_EV_END] = "END",
-	};
-	return kind < RR_EV_KINDS && names[kind] ? names[kind] : "?";
-}
-
 /* Page index: 0 is the I/O domain, RAM page p is p+1. *tracked is false
  * for the boot ROM, which is immutable and needs no ownership. */
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked)
@@ -87,7 +75,7 @@ uint64_t rr_digest(const struct hart *h)
 	return d;
 }
 
-static void emit(struct rr_hart *rh, struct rr_event *ev, bool insn)
+static void emit(struct rr_hart *rh, struct trace_event *ev, bool insn)
 {
 	ev->icount = rr_cur_icount(rh->h);
 	/* A hart asleep in WFI is inside that instruction: what it observes
@@ -168,7 +156,7 @@ static void service_mailbox(struct rr_hart *rh, bool may_defer)
 		}
 		uint8_t keep = (s->want == RR_R && s->idx != 0) ? RR_R : 0;
 		keep &= rh->rights[s->idx];
-		struct rr_event ev = { .kind = RR_EV_RELEASE, .page = rr_index_page(rh->rr, s->idx), .mode = keep };
+		struct trace_event ev = { .kind = TRACE_EV_RELEASE, .page = rr_index_page(rh->rr, s->idx), .mode = keep };
 		/* The RELEASE comes first: its sequence number is the ack. */
 		uint64_t seq = rh->seq;
 		emit(rh, &ev, in_insn(rh));
@@ -214,7 +202,7 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		atomic_fetch_or_explicit(&rr->harts[j]->mail, self, memory_order_release);
 		hart_kick(rr->harts[j]->h);
 	}
-	struct rr_event ev = { .kind = RR_EV_ACQUIRE, .page = rr_index_page(rr, idx), .mode = want };
+	struct trace_event ev = { .kind = TRACE_EV_ACQUIRE, .page = rr_index_page(rr, idx), .mode = want };
 	for (uint64_t b = conflict; b; b &= b - 1) {
 		unsigned j = (unsigned)__builtin_ctzll(b);
 		struct rr_slot *s = &rr->harts[j]->slot[rh->id];
@@ -279,9 +267,9 @@ bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
 uint64_t rr_time(struct hart *h, uint64_t host_value)
 {
 	struct rr_hart *rh = h->rr;
-	struct rr_event ev = { .kind = RR_EV_TIME, .value = host_value };
+	struct trace_event ev = { .kind = TRACE_EV_TIME, .value = host_value };
 	if (rh->rr->replay)
-		return rr_replay_take(rh, RR_EV_TIME, &ev) ? ev.value : host_value;
+		return rr_replay_take(rh, TRACE_EV_TIME, &ev) ? ev.value : host_value;
 	emit(rh, &ev, true);
 	return host_value;
 }
@@ -289,13 +277,13 @@ uint64_t rr_time(struct hart *h, uint64_t host_value)
 void rr_irq(struct hart *h, uint64_t cause)
 {
 	struct rr_hart *rh = h->rr;
-	struct rr_event ev = { .kind = RR_EV_IRQ, .value = cause, .addr = h->pc };
+	struct trace_event ev = { .kind = TRACE_EV_IRQ, .value = cause, .addr = h->pc };
 	h->insn_icount = h->icount;
 	if (!rh->rr->replay) {
 		emit(rh, &ev, false);
 		return;
 	}
-	if (rr_replay_take(rh, RR_EV_IRQ, &ev) &&
+	if (rr_replay_take(rh, TRACE_EV_IRQ, &ev) &&
 	    (ev.value != cause || ev.addr != h->pc))
 		rr_replay_report(rh, "interrupt cause %#llx at pc %#llx, but the "
 				 "recording took cause %#llx at pc %#llx",
@@ -308,7 +296,7 @@ void rr_irq(struct hart *h, uint64_t cause)
 void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
 {
 	struct rr_hart *rh = h->rr;
-	struct rr_event ev = { .kind = RR_EV_ATOMIC, .addr = paddr, .op = (uint8_t)op, .success = success };
+	struct trace_event ev = { .kind = TRACE_EV_ATOMIC, .addr = paddr, .op = (uint8_t)op, .success = success };
 	if (op == RR_AT_LR)
 		rh->resv_icount = h->icount;
 	if (!rh->rr->replay) {
@@ -318,7 +306,7 @@ void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
 			atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 		return;
 	}
-	if (rr_replay_take(rh, RR_EV_ATOMIC, &ev) &&
+	if (rr_replay_take(rh, TRACE_EV_ATOMIC, &ev) &&
 	    (ev.addr != paddr || ev.op != op || ev.success != success))
 		rr_replay_report(rh, "atomic op %u at %#llx %s, but the recording "
 				 "had op %u at %#llx %s", op,
@@ -331,12 +319,12 @@ void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
 void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason)
 {
 	struct rr_hart *rh = h->rr;
-	struct rr_event ev = { .kind = RR_EV_CC_INVAL, .page = page, .op = (uint8_t)reason };
+	struct trace_event ev = { .kind = TRACE_EV_CC_INVAL, .page = page, .op = (uint8_t)reason };
 	if (!rh->rr->replay) {
 		emit(rh, &ev, true);
 		return;
 	}
-	if (rr_replay_take(rh, RR_EV_CC_INVAL, &ev) &&
+	if (rr_replay_take(rh, TRACE_EV_CC_INVAL, &ev) &&
 	    (ev.page != page || ev.op != reason))
 		rr_replay_report(rh, "code invalidation of page %#llx (reason %u), "
 				 "but the recording dropped page %#llx (reason %u)",
@@ -356,13 +344,13 @@ static bool inject_input(struct rr_hart *rh)
 		return true;
 	if (rr_need(rh->h, UART_BASE, true) != RR_OK)
 		return false;
-	struct rr_event ev = { .kind = RR_EV_INPUT };
+	struct trace_event ev = { .kind = TRACE_EV_INPUT };
 	pthread_mutex_lock(&m->io_lock);
 	size_t room = sizeof(m->inq) - UART_FIFO_SIZE - m->inq_len;
 	if (m->inq_len > sizeof(m->inq) - UART_FIFO_SIZE)
 		room = 0;
 	pthread_mutex_lock(&rr->in_lock);
-	while (ev.len < RR_MAX_INPUT && ev.len < room && rr->in_len) {
+	while (ev.len < TRACE_MAX_INPUT && ev.len < room && rr->in_len) {
 		ev.bytes[ev.len++] = rr->inbuf[rr->in_head];
 		rr->in_head = (rr->in_head + 1) % sizeof(rr->inbuf);
 		rr->in_len--;
@@ -395,7 +383,7 @@ bool rr_record_safe_point(struct hart *h)
 
 void rr_record_mip(struct hart *h, uint64_t ext)
 {
-	struct rr_event ev = { .kind = RR_EV_MIP, .value = ext };
+	struct trace_event ev = { .kind = TRACE_EV_MIP, .value = ext };
 	h->insn_icount = h->icount;
 	emit(h->rr, &ev, false);
 }
@@ -410,7 +398,7 @@ void rr_record_boundary(struct hart *h)
 		rh->at_boundary = false;
 	}
 	if (h->icount >= rh->next_digest) {
-		struct rr_event ev = { .kind = RR_EV_DIGEST, .value = rr_digest(h) };
+		struct trace_event ev = { .kind = TRACE_EV_DIGEST, .value = rr_digest(h) };
 		emit(rh, &ev, false);
 		rh->next_digest = h->icount + rh->rr->digest_every;
 	}
@@ -434,9 +422,9 @@ void rr_record_end(struct hart *h, int reason, int code)
 {
 	struct rr_hart *rh = h->rr;
 	h->insn_icount = h->icount;
-	struct rr_event ev = { .kind = RR_EV_DIGEST, .value = rr_digest(h) };
+	struct trace_event ev = { .kind = TRACE_EV_DIGEST, .value = rr_digest(h) };
 	emit(rh, &ev, false);
-	struct rr_event end = { .kind = RR_EV_END, .op = (uint8_t)reason, .value = (uint64_t)code };
+	struct trace_event end = { .kind = TRACE_EV_END, .op = (uint8_t)reason, .value = (uint64_t)code };
 	emit(rh, &end, false);
 }
 

@@ -22,7 +22,7 @@ struct rr_page {
 	/* The RELEASE that ended the last exclusive period: a reader that
 	 * joins a shared page later must still be ordered after that write. */
 	bool has_wdep;
-	struct rr_dep wdep;
+	struct trace_dep wdep;
 };
 
 /* A revocation request from hart `a`, in slot[a] of the holder. */
@@ -56,9 +56,9 @@ struct rr_hart {
 	bool at_boundary;         /* in a safe point, not an instruction */
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
-	struct rr_event ev;       /* the next event, when have_ev */
+	struct trace_event ev;       /* the next event, when have_ev */
 	bool have_ev, ended, cut_short;
-	struct rr_event hist[RR_HISTORY];
+	struct trace_event hist[RR_HISTORY];
 	unsigned nhist;
 };
 
@@ -105,6 +105,6 @@ uint64_t rr_cur_icount(const struct hart *h);
 void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want);
-bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct rr_event *out);
+bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out);
 
 #endif /* RRV_REPLAY_RR_INTERNAL_H */

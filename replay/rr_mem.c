@@ -10,7 +10,7 @@
 #include "core/machine.h"
 
 struct stream {
-	struct rr_event *ev;
+	struct trace_event *ev;
 	uint64_t n, cap, pos;
 };
 
@@ -53,7 +53,7 @@ void rr_mem_truncate(struct rr_mem *mm, unsigned hart, uint64_t keep)
 		mm->s[hart].n = keep;
 }
 
-struct rr_event *rr_mem_event(struct rr_mem *mm, unsigned hart, uint64_t i)
+struct trace_event *rr_mem_event(struct rr_mem *mm, unsigned hart, uint64_t i)
 {
 	return i < mm->s[hart].n ? &mm->s[hart].ev[i] : NULL;
 }
@@ -67,12 +67,12 @@ void rr_mem_drop(struct rr_mem *mm, unsigned hart, uint64_t i)
 	s->n--;
 }
 
-static void mem_emit(void *ctx, unsigned hart, const struct rr_event *ev)
+static void mem_emit(void *ctx, unsigned hart, const struct trace_event *ev)
 {
 	struct stream *s = &((struct rr_mem *)ctx)->s[hart];
 	if (s->n == s->cap) {
 		uint64_t cap = s->cap ? 2 * s->cap : 1024;
-		struct rr_event *n = realloc(s->ev, cap * sizeof(*n));
+		struct trace_event *n = realloc(s->ev, cap * sizeof(*n));
 		if (!n)
 			abort(); /* test tool: nothing sensible to do */
 		s->ev = n;
@@ -81,7 +81,7 @@ static void mem_emit(void *ctx, unsigned hart, const struct rr_event *ev)
 	s->ev[s->n++] = *ev;
 }
 
-static bool mem_next(void *ctx, unsigned hart, struct rr_event *ev)
+static bool mem_next(void *ctx, unsigned hart, struct trace_event *ev)
 {
 	struct stream *s = &((struct rr_mem *)ctx)->s[hart];
 	if (s->pos >= s->n)

@@ -17,7 +17,7 @@ uint64_t rr_mem_count(const struct rr_mem *mm, unsigned hart);
 /* Forget hart's events from index `keep` on (simulates a cut trace). */
 void rr_mem_truncate(struct rr_mem *mm, unsigned hart, uint64_t keep);
 /* The stored event `i` of hart, for tampering in tests (NULL if none). */
-struct rr_event *rr_mem_event(struct rr_mem *mm, unsigned hart, uint64_t i);
+struct trace_event *rr_mem_event(struct rr_mem *mm, unsigned hart, uint64_t i);
 /* Remove event `i` of hart. */
 void rr_mem_drop(struct rr_mem *mm, unsigned hart, uint64_t i);
 

@@ -14,10 +14,10 @@ struct rr;
 /* Where events go (record) or come from (replay): the trace file. */
 struct rr_stream_ops {
 	/* Append ev to hart's stream. Called only by that hart's thread. */
-	void (*emit)(void *ctx, unsigned hart, const struct rr_event *ev);
+	void (*emit)(void *ctx, unsigned hart, const struct trace_event *ev);
 	/* Next event of hart's stream; false at its end (a complete stream
 	 * ends with END; one without it was cut short). */
-	bool (*next)(void *ctx, unsigned hart, struct rr_event *ev);
+	bool (*next)(void *ctx, unsigned hart, struct trace_event *ev);
 };
 
 struct rr_options {

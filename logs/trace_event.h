@@ -1,0 +1,79 @@
+/*
+ * trace_event.h: the events of one hart's stream (DESIGN.md §4, §5).
+ *
+ * logs/ stores and retrieves these; it does not interpret them. Each event
+ * has an implicit sequence number: its position in its hart's stream, which
+ * ACQUIRE dependencies name.
+ *
+ * Encoding inside an EVENTS chunk (all varints are LEB128, unsigned):
+ *   varint  icount delta from the stream's previous event
+ *   u8      kind | 0x80 when logged inside an instruction (`insn`)
+ *   then, by kind:
+ *   ACQUIRE  varint page, u8 mode, varint ndeps, ndeps x (varint hart, varint seq)
+ *   RELEASE  varint page, u8 mode
+ *   ATOMIC   varint addr, u8 op, u8 success
+ *   MIP      varint value
+ *   IRQ      varint value (cause), varint addr (pc)
+ *   TIME     zigzag varint delta from the stream's previous TIME value
+ *   INPUT    u8 device (op), varint len, len bytes
+ *   CC_INVAL varint page + 1 (0 = all pages), u8 reason (op)
+ *   DIGEST   8 bytes little-endian value
+ *   END      u8 reason (op), zigzag varint exit code (value)
+ */
+#ifndef RRV_LOGS_TRACE_EVENT_H
+#define RRV_LOGS_TRACE_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TRACE_PAGE_IO 0ull
+#define TRACE_PAGE_ALL (~0ull)
+#define TRACE_MAX_DEPS 64
+#define TRACE_MAX_INPUT 64
+
+enum trace_kind {
+	TRACE_EV_ACQUIRE = 1, /* page, mode (1 = R, 2 = W), deps */
+	TRACE_EV_RELEASE,     /* page, mode = rights kept (0 or R) */
+	TRACE_EV_ATOMIC,      /* addr = paddr, op, success */
+	TRACE_EV_MIP,         /* value = the async mip bits now */
+	TRACE_EV_IRQ,         /* value = cause, addr = pc */
+	TRACE_EV_TIME,        /* value */
+	TRACE_EV_INPUT,       /* op = device, len bytes */
+	TRACE_EV_CC_INVAL,    /* page (or TRACE_PAGE_ALL), op = reason */
+	TRACE_EV_DIGEST,      /* value = hash of the architectural state */
+	TRACE_EV_END,         /* op = exit reason, value = exit code */
+	TRACE_EV_KINDS
+};
+
+struct trace_dep {
+	uint32_t hart;
+	uint64_t seq;
+};
+
+struct trace_event {
+	uint64_t icount;
+	uint8_t kind;
+	bool insn;       /* logged inside an instruction, not at a boundary */
+	uint8_t mode, op;
+	bool success;
+	uint64_t page, addr, value;
+	uint32_t ndeps, len;
+	struct trace_dep deps[TRACE_MAX_DEPS];
+	uint8_t bytes[TRACE_MAX_INPUT];
+};
+
+const char *trace_kind_name(unsigned kind);
+/* Kind by name (case-insensitive), 0 if unknown. */
+unsigned trace_kind_by_name(const char *name);
+
+/* Encode ev after an event at prev_icount (and previous TIME *time_base,
+ * updated). Returns bytes written into out (at most TRACE_EVENT_MAX). */
+#define TRACE_EVENT_MAX (32 + TRACE_MAX_DEPS * 20 + TRACE_MAX_INPUT)
+unsigned trace_event_encode(const struct trace_event *ev, uint64_t prev_icount,
+			    uint64_t *time_base, uint8_t *out);
+/* Decode one event from [p, end): bytes consumed, or 0 if malformed. */
+unsigned trace_event_decode(const uint8_t *p, const uint8_t *end,
+			    uint64_t prev_icount, uint64_t *time_base,
+			    struct trace_event *ev);
+
+#endif /* RRV_LOGS_TRACE_EVENT_H */
