@@ -12,6 +12,8 @@
 
 #include "core/hart.h"
 #include "core/machine.h"
+#include "debugger/cli.h"
+#include "replay/rr.h"
 
 #define RRV_VERSION "0.1.0"
 
@@ -22,6 +24,10 @@ static const char usage_main[] =
 "\n"
 "commands:\n"
 "  run       run a guest, one host thread per hart\n"
+"  record    run a guest and record it into a trace file\n"
+"  replay    replay a trace, in parallel or serialized, checking it\n"
+"  info      summarize a trace file\n"
+"  events    list the events of a trace file\n"
 "  dumpdtb   write the generated device tree blob to a file\n"
 "  help      show this text, or `rrv help <command>`\n"
 "  version   print the version\n"
@@ -57,6 +63,21 @@ static const char usage_run[] =
 "  255 are reported as 255), 124 when --timeout expired, 125 when\n"
 "  --max-insns was reached, 2 for a bad option or unusable image, 1 for an\n"
 "  internal emulator error.\n";
+
+static const char usage_record[] =
+"usage: rrv record -o TRACE [machine options] [IMAGE]\n"
+"\n"
+"Run a guest exactly as `rrv run` does (same options, one host thread per\n"
+"hart, truly in parallel) and record everything that makes the run\n"
+"nondeterministic into TRACE: page-ownership transfers between harts,\n"
+"atomic commits, interrupt-pending changes and delivery points, time reads,\n"
+"UART input, code-cache invalidations and periodic state digests. The\n"
+"trace holds the loaded images too: `rrv replay TRACE` needs nothing else.\n"
+"\n"
+"options: -o, --output TRACE (required), and every `rrv run` option\n"
+"(see `rrv run --help`).\n"
+"\n"
+"exit status: as `rrv run` (the guest's exit code, 124, 125, 2, 1).\n";
 
 static const char usage_dumpdtb[] =
 "usage: rrv dumpdtb [--smp N] [--memory SIZE] [--append ARGS] [--initrd FILE] FILE\n"
@@ -112,29 +133,23 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
-static double now_s(void)
+double cli_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-struct run_opts {
-	struct machine_config cfg;
-	const char *input;
-	double timeout;
-	bool stats;
-};
-
 enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
        OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS, OPT_INITRD, OPT_APPEND,
-       OPT_DTB };
+       OPT_DTB, OPT_OUTPUT };
 
 /* Parse `run` options; with dump, the positional argument is dumpdtb's
  * output file instead of an image. Returns 0, -1 (help shown) or a status. */
-static int parse_run(int argc, char **argv, struct run_opts *o, bool dump,
-		     const char **out)
+int cli_parse_machine(int argc, char **argv, struct run_opts *o,
+		      enum parse_mode mode, const char **out)
 {
+	bool dump = mode == PARSE_DUMP;
 	static const struct option longopts[] = {
 		{ "smp", required_argument, NULL, OPT_SMP },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
@@ -147,6 +162,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool dump,
 		{ "max-insns", required_argument, NULL, OPT_MAX_INSNS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -154,8 +170,15 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool dump,
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, mode == PARSE_RECORD ? ":ho:" : ":h",
+				longopts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+		case OPT_OUTPUT:
+			if (mode != PARSE_RECORD)
+				return usage_error("%s", "-o/--output is for `rrv record`");
+			o->output = optarg;
+			break;
 		case OPT_SMP:
 			if (!parse_u64(optarg, &v) || v < 1 || v > MAX_HARTS)
 				return usage_error("--smp takes 1..64, not '%s'", optarg);
@@ -195,7 +218,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o, bool dump,
 		}
 		case OPT_STATS: o->stats = true; break;
 		case 'h':
-			fputs(dump ? usage_dumpdtb : usage_run, stdout);
+			fputs(dump ? usage_dumpdtb : mode == PARSE_RECORD ?
+			      usage_record : usage_run, stdout);
 			return -1;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -225,11 +249,17 @@ static const struct machine_config default_cfg = {
 	.nharts = 1, .ram_size = 256ull << 20, .input_fd = 0, .output_fd = 1,
 };
 
+void cli_default_opts(struct run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cfg = default_cfg;
+}
+
 static int cmd_dumpdtb(int argc, char **argv)
 {
 	struct run_opts o = { .cfg = default_cfg };
 	const char *out = NULL;
-	int r = parse_run(argc, argv, &o, true, &out);
+	int r = cli_parse_machine(argc, argv, &o, PARSE_DUMP, &out);
 	if (r)
 		return r < 0 ? 0 : r;
 	char err[512];
@@ -256,7 +286,7 @@ static int cmd_dumpdtb(int argc, char **argv)
 	return status;
 }
 
-static void print_stats(const struct machine *m, double seconds)
+void cli_print_stats(const struct machine *m, double seconds)
 {
 	uint64_t total = 0;
 	for (unsigned i = 0; i < m->nharts; i++)
@@ -273,7 +303,7 @@ static void print_stats(const struct machine *m, double seconds)
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .cfg = default_cfg };
-	int r = parse_run(argc, argv, &o, false, NULL);
+	int r = cli_parse_machine(argc, argv, &o, PARSE_RUN, NULL);
 	if (r)
 		return r < 0 ? 0 : r;
 	if (o.input) {
@@ -294,16 +324,16 @@ static int cmd_run(int argc, char **argv)
 		machine_free(m);
 		return RRV_EXIT_USAGE;
 	}
-	double t0 = now_s();
+	double t0 = cli_now();
 	int status = machine_run(m, o.timeout);
-	double dt = now_s() - t0;
+	double dt = cli_now() - t0;
 	if (m->exit_reason == EXIT_TIMEOUT)
 		fprintf(stderr, "rrv: timeout after %.3g s\n", o.timeout);
 	else if (m->exit_reason == EXIT_INSN_LIMIT)
 		fprintf(stderr, "rrv: instruction limit %llu reached\n",
 			(unsigned long long)o.cfg.max_insns);
 	if (o.stats)
-		print_stats(m, dt);
+		cli_print_stats(m, dt);
 	machine_free(m);
 	if (o.input)
 		close(o.cfg.input_fd);
@@ -324,11 +354,21 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "dumpdtb"))
 		return cmd_dumpdtb(argc - 1, argv + 1);
+	if (!strcmp(cmd, "record"))
+		return dbg_cmd_record(argc - 1, argv + 1);
+	if (!strcmp(cmd, "replay"))
+		return dbg_cmd_replay(argc - 1, argv + 1);
+	if (!strcmp(cmd, "info"))
+		return dbg_cmd_info(argc - 1, argv + 1);
+	if (!strcmp(cmd, "events"))
+		return dbg_cmd_events(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			fputs(usage_run, stdout);
 		else if (argc > 2 && !strcmp(argv[2], "dumpdtb"))
 			fputs(usage_dumpdtb, stdout);
+		else if (argc > 2 && !strcmp(argv[2], "record"))
+			fputs(usage_record, stdout);
 		else
 			fputs(usage_main, stdout);
 		return 0;

@@ -463,6 +463,11 @@ uint64_t rr_output_hash(const struct rr *rr)
 	return rr->out_hash;
 }
 
+uint64_t rr_output_bytes(const struct rr *rr)
+{
+	return rr->out_bytes;
+}
+
 const char *rr_divergence(const struct rr *rr)
 {
 	return atomic_load_explicit(&rr->diverged, memory_order_acquire) ?

@@ -35,6 +35,7 @@ void rr_free(struct rr *rr);
 
 /* After the run: output hash and byte count (what END records). */
 uint64_t rr_output_hash(const struct rr *rr);
+uint64_t rr_output_bytes(const struct rr *rr);
 
 /* Replay verdict: NULL when identical so far, else the divergence report. */
 const char *rr_divergence(const struct rr *rr);

@@ -1,0 +1,32 @@
+/* cli.h: what the rrv subcommands share (option parsing, defaults). */
+#ifndef RRV_DEBUGGER_CLI_H
+#define RRV_DEBUGGER_CLI_H
+
+#include <stdbool.h>
+
+#include "core/machine.h"
+
+struct run_opts {
+	struct machine_config cfg;
+	const char *input;
+	const char *output;   /* record: -o TRACE */
+	double timeout;
+	bool stats;
+};
+
+enum parse_mode { PARSE_RUN, PARSE_DUMP, PARSE_RECORD };
+
+/* Machine options as `rrv run` takes them (record also takes -o). Returns
+ * 0, -1 when help was shown, or an exit status after a one-line error. */
+int cli_parse_machine(int argc, char **argv, struct run_opts *o,
+		      enum parse_mode mode, const char **out);
+void cli_default_opts(struct run_opts *o);
+double cli_now(void);
+void cli_print_stats(const struct machine *m, double seconds);
+
+int dbg_cmd_record(int argc, char **argv);
+int dbg_cmd_replay(int argc, char **argv);
+int dbg_cmd_info(int argc, char **argv);
+int dbg_cmd_events(int argc, char **argv);
+
+#endif /* RRV_DEBUGGER_CLI_H */
