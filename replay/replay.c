@@ -362,6 +362,7 @@ static int process_boundary(struct rr_hart *rh)
 				rr_replay_report(rh, "INPUT without holding the I/O domain");
 				return BOUNDARY_STOP;
 			}
+			rr_observed(rh, e->bytes, e->len);
 			pthread_mutex_lock(&m->io_lock);
 			machine_input_push(m, e->bytes, e->len);
 			pthread_mutex_unlock(&m->io_lock);

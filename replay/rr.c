@@ -59,7 +59,7 @@ static uint64_t mix64(uint64_t h, uint64_t v)
 
 uint64_t rr_digest(const struct hart *h)
 {
-	uint64_t d = 0x52525644ull;
+	uint64_t d = mix64(0x52525644ull, h->rr->obs_hash);
 	for (unsigned i = 1; i < 32; i++)
 		d = mix64(d, h->x[i]);
 	for (unsigned i = 0; i < 32; i++)
@@ -84,6 +84,13 @@ static void emit(struct rr_hart *rh, struct trace_event *ev, bool insn)
 	ev->insn = insn || rh->h->in_wfi;
 	rh->rr->ops->emit(rh->rr->ops_ctx, rh->id, ev);
 	rh->seq++;
+}
+
+void rr_observed(struct rr_hart *rh, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	for (size_t i = 0; i < len; i++)
+		rh->obs_hash = mix64(rh->obs_hash, p[i]);
 }
 
 /* Events logged outside a safe point happen inside an instruction. */
@@ -268,10 +275,14 @@ uint64_t rr_time(struct hart *h, uint64_t host_value)
 {
 	struct rr_hart *rh = h->rr;
 	struct trace_event ev = { .kind = TRACE_EV_TIME, .value = host_value };
-	if (rh->rr->replay)
-		return rr_replay_take(rh, TRACE_EV_TIME, &ev) ? ev.value : host_value;
-	emit(rh, &ev, true);
-	return host_value;
+	if (rh->rr->replay) {
+		if (!rr_replay_take(rh, TRACE_EV_TIME, &ev))
+			return host_value;
+	} else {
+		emit(rh, &ev, true);
+	}
+	rr_observed(rh, &ev.value, sizeof(ev.value));
+	return ev.value;
 }
 
 void rr_irq(struct hart *h, uint64_t cause)
@@ -358,6 +369,7 @@ static bool inject_input(struct rr_hart *rh)
 	bool more = rr->in_len > 0;
 	pthread_mutex_unlock(&rr->in_lock);
 	if (ev.len) {
+		rr_observed(rh, ev.bytes, ev.len);
 		machine_input_push(m, ev.bytes, ev.len);
 		emit(rh, &ev, false);
 	}

@@ -54,6 +54,9 @@ struct rr_hart {
 	uint64_t defer_start;     /* icount when the current deferral began */
 	uint64_t next_digest;
 	bool at_boundary;         /* in a safe point, not an instruction */
+	/* Hash of every value observed from outside (TIME, INPUT): part of
+	 * each DIGEST, so a changed value in the log cannot go unnoticed. */
+	uint64_t obs_hash;
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
 	struct trace_event ev;       /* the next event, when have_ev */
@@ -100,6 +103,7 @@ uint64_t rr_index_page(const struct rr *rr, uint64_t idx);
 uint64_t rr_digest(const struct hart *h);
 void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep);
 uint64_t rr_cur_icount(const struct hart *h);
+void rr_observed(struct rr_hart *rh, const void *data, size_t len);
 
 /* Replay helpers (replay.c). */
 void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)

@@ -124,10 +124,10 @@ static void dump_streams(struct rr_mem *mm, unsigned nharts, uint64_t limit)
 {
 	for (unsigned h = 0; h < nharts; h++)
 		for (uint64_t i = 0; i < rr_mem_count(mm, h) && i < limit; i++) {
-			const struct rr_event *e = rr_mem_event(mm, h, i);
+			const struct trace_event *e = rr_mem_event(mm, h, i);
 			fprintf(stderr, "hart %u seq %llu %s icount %llu%s page %#llx "
 				"mode %u value %#llx deps %u\n", h,
-				(unsigned long long)i, rr_kind_name(e->kind),
+				(unsigned long long)i, trace_kind_name(e->kind),
 				(unsigned long long)e->icount, e->insn ? " insn" : "",
 				(unsigned long long)e->page, e->mode,
 				(unsigned long long)e->value, e->ndeps);
@@ -191,8 +191,8 @@ int main(int argc, char **argv)
 	if (tamper) {
 		for (unsigned hh = 0; hh < cfg.nharts; hh++)
 			for (uint64_t i = 0; i < rr_mem_count(mm, hh); i++) {
-				struct rr_event *e = rr_mem_event(mm, hh, i);
-				if (e->kind == RR_EV_TIME) {
+				struct trace_event *e = rr_mem_event(mm, hh, i);
+				if (e->kind == TRACE_EV_TIME) {
 					e->value += 12345;
 					bad |= check_detected("changed TIME", &cfg, mm);
 					e->value -= 12345;
@@ -203,9 +203,9 @@ timed:
 		/* Drop the first ACQUIRE with a dependency, if any. */
 		for (unsigned hh = 0; hh < cfg.nharts; hh++)
 			for (uint64_t i = 0; i < rr_mem_count(mm, hh); i++) {
-				struct rr_event *e = rr_mem_event(mm, hh, i);
-				if (e->kind == RR_EV_ACQUIRE && e->insn) {
-					struct rr_event saved = *e;
+				struct trace_event *e = rr_mem_event(mm, hh, i);
+				if (e->kind == TRACE_EV_ACQUIRE && e->insn) {
+					struct trace_event saved = *e;
 					rr_mem_drop(mm, hh, i);
 					bad |= check_detected("dropped ACQUIRE", &cfg, mm);
 					(void)saved;
