@@ -1,10 +1,35 @@
-# rr.mk: record/replay engine tests with in-memory event streams.
+# rr.mk: record/replay tests.
+#
+# rr-test (in `make test`): record and replay through trace files
+# (tests/rr/run-rr.sh). rr-selftest: the engine alone, with in-memory
+# streams. tsan-rr-test (in `make tsan`): a few recordings and replays
+# under ThreadSanitizer.
 RR_SELFTEST := $(BUILD)/tests/rr_selftest
+RR_TAMPER   := $(BUILD)/tests/trace_tamper
 
 $(RR_SELFTEST): tests/rr/rr_selftest.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-.PHONY: rr-selftest
+$(RR_TAMPER): tests/rr/trace_tamper.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+.PHONY: rr-test rr-selftest tsan-rr-test
+rr-test: $(RRV) $(RR_TAMPER) guests
+	@sh tests/rr/run-rr.sh $(RRV) $(BUILD)/guests $(RR_TAMPER) $(BUILD)/rr-test
+
 rr-selftest: $(RR_SELFTEST) guests
-	@sh tests/rr/run-selftest.sh $(RR_SELFTEST) $(BUILD)/guests
+	@for g in "--smp 2 amo_counter" "--smp 4 smc_crosshart" "--smp 2 smode_sv39"; do \
+	    set -- $$g; $(RR_SELFTEST) --replays 1 --tamper $$1 $$2 $(BUILD)/guests/$$3.elf || exit 1; done
+
+tsan-rr-test: $(RRV) guests
+	@st=0; for g in amo_counter lrsc_lock ipi_pingpong uart_echo; do \
+	    in=; [ $$g = uart_echo ] && in="--input tests/guests/uart_echo.in"; \
+	    $(RRV) record -o $(BUILD)/tsan-$$g.rrv --smp 4 $$in $(BUILD)/guests/$$g.elf >/dev/null || st=1; \
+	    $(RRV) replay --quiet $(BUILD)/tsan-$$g.rrv || st=1; \
+	    $(RRV) replay --quiet --serial $(BUILD)/tsan-$$g.rrv || st=1; \
+	done; exit $$st
+
+TEST_TARGETS += rr-test
+TSAN_TARGETS += tsan-rr-test

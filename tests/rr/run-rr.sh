@@ -1,0 +1,116 @@
+#!/bin/sh
+# run-rr.sh: record and replay tests through the trace file (make rr-test).
+#
+# usage: run-rr.sh RRV GUEST_DIR TAMPER_TOOL OUT_DIR
+#  1. every SMP guest with 2 and 4 harts: record once, replay 3 times in
+#     parallel and once serialized; same output and exit status each time;
+#  2. the racy counter: several 4-hart recordings, lost updates in at least
+#     one and a different value in at least two, each replayed exactly;
+#  3. tampering: a dropped ACQUIRE, a changed TIME value, a changed INPUT
+#     byte and a truncated file are each reported (exit 120 or 121, with the
+#     place), never accepted.
+set -u
+rrv=$1 gdir=$2 tamper=$3 out=$4
+mkdir -p "$out"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# record NAME SMP [extra args]: sets rec_status; output in $out/NAME.out
+record() {
+	name=$1 smp=$2
+	shift 2
+	"$rrv" record -o "$out/$name.rrv" --smp "$smp" --timeout 120 "$@" \
+		>"$out/$name.out" 2>"$out/$name.err" </dev/null
+	rec_status=$?
+}
+
+# replay NAME TAG [--serial]: compare with the recording
+replay() {
+	name=$1 tag=$2
+	shift 2
+	"$rrv" replay "$@" "$out/$name.rrv" >"$out/$name.$tag.out" 2>"$out/$name.$tag.err" </dev/null
+	st=$?
+	if [ $st -ne "$rec_status" ]; then
+		bad "$name $tag: exit $st, recording exited $rec_status: $(head -c 300 "$out/$name.$tag.err")"
+	elif ! cmp -s "$out/$name.out" "$out/$name.$tag.out"; then
+		bad "$name $tag: output differs from the recording"
+	elif ! grep -q "replay identical" "$out/$name.$tag.err"; then
+		bad "$name $tag: no verdict"
+	else
+		ok "$name $tag"
+	fi
+}
+
+for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39; do
+	for smp in 2 4; do
+		name=$spec-smp$smp
+		extra=
+		[ "$spec" = uart_echo ] && extra="--input $gdir/../../tests/guests/uart_echo.in"
+		# shellcheck disable=SC2086
+		record "$name" "$smp" $extra "$gdir/$spec.elf"
+		if [ "$rec_status" -ne 0 ]; then
+			bad "$name record: exit $rec_status: $(head -c 300 "$out/$name.err")"
+			continue
+		fi
+		for k in 1 2 3; do
+			replay "$name" "parallel$k"
+		done
+		replay "$name" serial --serial
+	done
+done
+
+# The racy counter: recording must not make plain read-modify-write atomic.
+values=
+lost=0
+for k in 1 2 3 4 5; do
+	name=racy$k
+	record "$name" 4 "$gdir/racy_counter.elf"
+	v=$(sed -n 's/^racy_counter: \([0-9]*\) of \([0-9]*\)$/\1 \2/p' "$out/$name.out")
+	set -- $v
+	if [ $# -ne 2 ]; then
+		bad "$name: no result line"
+		continue
+	fi
+	[ "$1" -lt "$2" ] && lost=1
+	values="$values $1"
+	replay "$name" parallel
+	replay "$name" serial --serial
+done
+distinct=$(echo $values | tr ' ' '\n' | sort -u | wc -l)
+echo "racy_counter final values over 5 recordings:$values"
+if [ "$lost" = 1 ]; then ok "racy_counter shows lost updates"; else bad "racy_counter never lost an update"; fi
+if [ "$distinct" -gt 1 ]; then ok "racy_counter values differ between recordings"; else bad "racy_counter gave one value every time"; fi
+
+# Tampering.
+expect_report() {
+	what=$1 file=$2 codes=$3 pattern=$4
+	"$rrv" replay --quiet "$file" >/dev/null 2>"$file.err" </dev/null
+	st=$?
+	case " $codes " in
+	*" $st "*)
+		if grep -q "$pattern" "$file.err"; then
+			ok "$what reported (exit $st): $(head -n 1 "$file.err" | cut -c1-160)"
+		else
+			bad "$what: exit $st but the report lacks '$pattern': $(head -c 300 "$file.err")"
+		fi ;;
+	*) bad "$what: exit $st (wanted one of $codes): $(head -c 300 "$file.err")" ;;
+	esac
+}
+"$tamper" "$out/amo_counter-smp4.rrv" "$out/t-acquire.rrv" drop-acquire >/dev/null &&
+	expect_report "dropped ACQUIRE" "$out/t-acquire.rrv" "120" "divergence on hart [0-9]* at icount"
+"$tamper" "$out/timer_irq-smp2.rrv" "$out/t-time.rrv" time >/dev/null &&
+	expect_report "changed TIME" "$out/t-time.rrv" "120" "divergence"
+"$tamper" "$out/uart_echo-smp2.rrv" "$out/t-input.rrv" input >/dev/null &&
+	expect_report "changed INPUT byte" "$out/t-input.rrv" "120" "divergence"
+size=$(stat -c %s "$out/amo_counter-smp4.rrv")
+head -c $((size * 2 / 3)) "$out/amo_counter-smp4.rrv" >"$out/t-cut.rrv"
+expect_report "truncated trace" "$out/t-cut.rrv" "121" "cut short at offset"
+head -c $((size - 1)) "$out/amo_counter-smp4.rrv" >"$out/t-cut1.rrv"
+expect_report "trace missing its last byte" "$out/t-cut1.rrv" "121" "cut short at offset"
+cp "$out/amo_counter-smp4.rrv" "$out/t-flip.rrv"
+printf '\001' | dd of="$out/t-flip.rrv" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+expect_report "flipped byte" "$out/t-flip.rrv" "1" "bad checksum in chunk [0-9]* at offset"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
