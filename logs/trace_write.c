@@ -228,9 +228,8 @@ void trace_append(struct trace_writer *w, unsigned hart,
 		  const struct trace_event *ev)
 {
 	struct whart *wh = &w->h[hart];
-	uint8_t tmp[TRACE_EVENT_MAX];
-	unsigned n = trace_event_encode(ev, wh->last_icount, &wh->time_base, tmp);
-	if (wh->pos + n > WBUF_SIZE) {
+	/* Room for the largest event, so it is encoded in place. */
+	if (wh->pos + TRACE_EVENT_MAX > WBUF_SIZE) {
 		/* Rare: hand the full buffer over and start a new one. */
 		struct wbuf *nb = wbuf_new();
 		if (!nb)
@@ -244,11 +243,16 @@ void trace_append(struct trace_writer *w, unsigned hart,
 		wh->cur = nb;
 		wh->pos = 0;
 	}
-	memcpy(wh->cur->data + wh->pos, tmp, n);
+	unsigned n = trace_event_encode(ev, wh->last_icount, &wh->time_base,
+					wh->cur->data + wh->pos);
 	wh->pos += n;
 	wh->last_icount = ev->icount;
 	atomic_store_explicit(&wh->cur->committed, wh->pos, memory_order_release);
-	atomic_fetch_add_explicit(&wh->raw_bytes, n, memory_order_relaxed);
+	/* Only this thread writes it: a plain add published relaxed, no
+	 * read-modify-write on the append path. */
+	atomic_store_explicit(&wh->raw_bytes,
+			      atomic_load_explicit(&wh->raw_bytes, memory_order_relaxed) + n,
+			      memory_order_relaxed);
 }
 
 struct trace_writer *trace_writer_open(const char *path, unsigned nharts,
