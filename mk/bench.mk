@@ -12,3 +12,17 @@ cpu-bench: $(RRV) $(BENCH_ELF)
 	@sh bench/run-bench.sh $(RRV) $(BENCH_ELF) $(BENCH_RUNS)
 
 BENCH_TARGETS += cpu-bench
+
+# Record/replay costs (rr-bench.sh): a low-sharing 2-hart guest, and the
+# LR/SC lock and AMO counter guests for ownership transfer rates.
+LOWSHARE_ELF := $(BENCH_OUT)/lowshare.elf
+$(LOWSHARE_ELF): bench/lowshare.c $(wildcard tests/guests/common/*)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $(GUEST_RUNTIME) $<
+
+.PHONY: rr-bench
+rr-bench: $(RRV) $(LOWSHARE_ELF) guests
+	@sh bench/rr-bench.sh $(RRV) $(LOWSHARE_ELF) \
+	    "$(BUILD)/guests/lrsc_lock.elf $(BUILD)/guests/amo_counter.elf" $(BENCH_RUNS)
+
+BENCH_TARGETS += rr-bench
