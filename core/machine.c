@@ -281,7 +281,8 @@ int machine_build_dtb(const struct machine_config *cfg, uint64_t initrd_start,
 	return dtb_build(&p, buf, bufsize, err, errlen);
 }
 
-/* QEMU's placement: the initrd at half of RAM (at most 128 MiB in). */
+/* QEMU's placement: the initrd at half of RAM (at most 128 MiB in).
+ * limit: the RAM offset where the initrd must end by (the DTB's place). */
 static int load_initrd(struct machine *m, uint64_t *start, uint64_t *end,
 		       uint64_t limit, char *err, size_t errlen)
 {
@@ -293,7 +294,8 @@ static int load_initrd(struct machine *m, uint64_t *start, uint64_t *end,
 	uint64_t half = m->ram_size / 2;
 	*start = RAM_BASE + (half < (128ull << 20) ? half : (128ull << 20));
 	*start = (*start + PAGE_SIZE - 1) & PAGE_MASK;
-	if ((uint64_t)st.st_size > limit || *start > limit - (uint64_t)st.st_size) {
+	if ((uint64_t)st.st_size > limit ||
+	    *start - RAM_BASE > limit - (uint64_t)st.st_size) {
 		snprintf(err, errlen, "%s: %lld bytes do not fit in RAM above 0x%llx",
 			 m->cfg.initrd, (long long)st.st_size,
 			 (unsigned long long)*start);
