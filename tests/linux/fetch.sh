@@ -2,7 +2,7 @@
 # fetch.sh: downloads Debian trixie's riscv64 kernel, busybox-static and
 # OpenSBI packages with a private apt configuration and extracts the boot files.
 #
-# usage: fetch.sh [OUTDIR]          (default build/linux)
+# usage: [LINUX_MIRROR=URL] fetch.sh [OUTDIR]          (default build/linux)
 #
 # Leaves in OUTDIR: Image (the kernel's raw RISC-V image, loaded as is at
 # 0x80200000), fw_jump.bin (OpenSBI 1.6, generic platform), busybox (static,
@@ -17,7 +17,8 @@
 set -eu
 
 out=${1:-build/linux}
-mirror=http://deb.debian.org/debian
+# LINUX_MIRROR: another Debian mirror (or a local one) with the same layout.
+mirror=${LINUX_MIRROR:-http://deb.debian.org/debian}
 suite=trixie
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -90,6 +91,7 @@ EOF
 	# name, "stable", whose files are fetched by other paths; it is used
 	# only if its signed Release still says "Codename: trixie".
 	updated=
+	err=
 	for name in $suite stable; do
 		echo "deb [arch=riscv64 signed-by=$keyring] $mirror $name main" \
 			>"$apt/etc/sources.list"
@@ -104,14 +106,15 @@ EOF
 				updated=$name
 				break
 			fi
-			echo "fetch.sh: $mirror $name is no longer $suite" >&2
+			err="$mirror $name is no longer $suite"
 			continue
 		fi
-		err=$(grep -E '^E:' "$apt/log/update-$name.log" | head -n 1)
-		echo "fetch.sh: apt-get update failed: ${err:-see $apt/log/update-$name.log}" >&2
+		# The first failure says most (the second is usually the same).
+		[ -n "${err:-}" ] ||
+			err=$(grep -E '^E:' "$apt/log/update-$name.log" | head -n 1 | sed 's/^E: *//')
 	done
 	[ -n "$updated" ] ||
-		die "cannot get $suite's riscv64 index from $mirror (network or archive unreachable?)"
+		die "cannot get $suite's riscv64 index from $mirror: ${err:-see $apt/log/update-*.log}"
 	# The metapackage depends on exactly one versioned kernel package.
 	kpkg=$(apt-cache -c "$APT_CONFIG" depends linux-image-riscv64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-riscv64\)$/\1/p' | head -n 1)
