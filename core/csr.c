@@ -252,8 +252,14 @@ bool csr_access(struct hart *h, unsigned csr, enum csr_op op, uint64_t operand,
 		return false;
 	(void)do_read;
 	if (do_write) {
+		/* Privileged spec 3.1.9: in a read-modify-write of mip, SEIP
+		 * reads as the software-writable bit alone, so csrs/csrc of
+		 * other bits can never latch the PLIC's line into it. */
+		uint64_t base = v;
+		if (csr == CSR_MIP)
+			base = (v & ~MIP_SEIP) | h->mip_sw_seip;
 		uint64_t n = op == CSR_OP_W ? operand :
-			     op == CSR_OP_S ? v | operand : v & ~operand;
+			     op == CSR_OP_S ? base | operand : base & ~operand;
 		if (!csr_write(h, csr, n))
 			return false;
 	}

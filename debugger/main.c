@@ -295,9 +295,10 @@ void cli_print_stats(const struct machine *m, double seconds)
 		(unsigned long long)total, seconds,
 		seconds > 0 ? (double)total / seconds / 1e6 : 0.0);
 	for (unsigned i = 0; i < m->nharts; i++)
-		fprintf(stderr, "rrv: stats: hart %u insns=%llu pc=0x%llx\n", i,
+		fprintf(stderr, "rrv: stats: hart %u insns=%llu pc=0x%llx ra=0x%llx priv=%u\n", i,
 			(unsigned long long)m->harts[i]->icount,
-			(unsigned long long)m->harts[i]->pc);
+			(unsigned long long)m->harts[i]->pc,
+			(unsigned long long)m->harts[i]->x[1], m->harts[i]->priv);
 }
 
 static int cmd_run(int argc, char **argv)
