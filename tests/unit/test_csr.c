@@ -174,11 +174,33 @@ static void test_medeleg_cannot_delegate_m_ecall(void **state)
 	assert_true(rd(h, CSR_MEDELEG) & (1ull << EXC_ECALL_U));
 }
 
+static void test_mip_rmw_keeps_external_seip_out_of_software_bit(void **state)
+{
+	struct hart *h = H(state);
+	uint64_t v;
+	/* The PLIC raises the S-context line; a safe point folds it in. */
+	h->mip_ext = MIP_SEIP;
+	h->mip |= MIP_SEIP;
+	assert_true(rd(h, CSR_MIP) & MIP_SEIP);
+	/* csrs mip, SSIP (as OpenSBI does) must not latch SEIP as software's. */
+	assert_true(csr_access(h, CSR_MIP, CSR_OP_S, MIP_SSIP, true, true, &v));
+	assert_int_equal(h->mip_sw_seip, 0);
+	/* The line drops: SEIP is gone, SSIP stays. */
+	h->mip_ext = 0;
+	h->mip &= ~MIP_SEIP;
+	assert_int_equal(rd(h, CSR_MIP) & (MIP_SEIP | MIP_SSIP), MIP_SSIP);
+	/* A software write of SEIP is its own and survives the line. */
+	assert_true(csr_access(h, CSR_MIP, CSR_OP_S, MIP_SEIP, true, true, &v));
+	assert_int_equal(h->mip_sw_seip, MIP_SEIP);
+	assert_true(rd(h, CSR_MIP) & MIP_SEIP);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_misa_reports_rv64imafdcsu),
+		T(test_mip_rmw_keeps_external_seip_out_of_software_bit),
 		T(test_unimplemented_csr_is_illegal),
 		T(test_write_to_read_only_csr_is_illegal),
 		T(test_s_mode_cannot_access_m_csrs),
