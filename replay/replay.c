@@ -267,6 +267,18 @@ static bool apply_release(struct rr_hart *rh)
 	return true;
 }
 
+/*
+ * After an event consumed inside an instruction (or a block fetch): if the
+ * log has a boundary event at the same icount, the recording reached a safe
+ * point before this instruction retired (a kick between fetching a block and
+ * its first memory access). Leave exec_run at that same safe point.
+ */
+static void stop_if_boundary_next(struct rr_hart *rh)
+{
+	if (peek(rh) && rh->ev.icount == rh->h->insn_icount && !rh->ev.insn)
+		atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
+}
+
 int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 {
 	struct hart *h = rh->h;
@@ -300,8 +312,10 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		}
 		if (!apply_acquire(rh))
 			return RR_ABORT;
-		if ((rh->rights[idx] & want) == want)
+		if ((rh->rights[idx] & want) == want) {
+			stop_if_boundary_next(rh);
 			return RR_OK;
+		}
 	}
 }
 
@@ -316,6 +330,7 @@ bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out)
 	}
 	*out = rh->ev;
 	consumed(rh);
+	stop_if_boundary_next(rh);
 	return true;
 }
 
