@@ -36,6 +36,7 @@ for f in Image fw_jump.bin initrd.cpio.gz; do
 	[ -r "$files/$f" ] || usage "$files/$f missing (make linux-files builds it)"
 done
 [ -x "$rrv" ] || usage "$rrv is not built"
+command -v python3 >/dev/null 2>&1 || usage "python3 not found (it drives the console)"
 have_qemu=0
 command -v qemu-system-riscv64 >/dev/null 2>&1 && have_qemu=1
 

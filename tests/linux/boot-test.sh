@@ -49,6 +49,7 @@ else
 		usage "qemu-system-riscv64 not installed (make deps)"
 fi
 mkdir -p "$logs" || exit 2
+command -v python3 >/dev/null 2>&1 || usage "python3 not found (it drives the console)"
 
 name=$emu-smp$smp
 log=$logs/$name.log
@@ -115,9 +116,9 @@ want_online=0
 [ "$smp" = 1 ] || want_online=0-$((smp - 1))
 cpus=$(grep '^RRV-CPUS ' "$clean" | head -n 1)
 if [ "$cpus" = "RRV-CPUS online=$want_online processors=$smp" ]; then
-	pass "sees $smp CPUs online"
+	pass "sees $smp CPU(s) online"
 else
-	fail "sees $smp CPUs online" "got '${cpus:-no RRV-CPUS line}', want online=$want_online processors=$smp"
+	fail "sees $smp CPU(s) online" "got '${cpus:-no RRV-CPUS line}', want online=$want_online processors=$smp"
 fi
 
 if grep -qx 'hello-rrv' "$clean"; then
