@@ -112,10 +112,12 @@ void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
 /* The hart's next event; false when its stream has ended. */
 static bool peek(struct rr_hart *rh)
 {
-	if (rh->have_ev)
-		return true;
+	/* A hart stopped by a cut-short stream (its own or one it waits on)
+	 * has nothing more to replay, even with an event in hand. */
 	if (rh->ended || rh->cut_short)
 		return false;
+	if (rh->have_ev)
+		return true;
 	if (!rh->rr->ops->next(rh->rr->ops_ctx, rh->id, &rh->ev)) {
 		rh->cut_short = true;
 		atomic_store_explicit(&rh->rr->cut_short, 1, memory_order_release);
@@ -210,6 +212,20 @@ static bool wait_deps(struct rr_hart *rh)
 		while (atomic_load_explicit(&o->applied, memory_order_acquire) <= e->deps[i].seq) {
 			if (stopping(rr))
 				return false;
+			/* That hart is done and will never get there: because
+			 * its stream was cut short (the run simply ends here),
+			 * or because the log is inconsistent. */
+			if (atomic_load_explicit(&o->finished, memory_order_acquire) &&
+			    atomic_load_explicit(&o->applied, memory_order_acquire) <= e->deps[i].seq) {
+				if (atomic_load_explicit(&rr->cut_short, memory_order_acquire)) {
+					/* This hart's replay ends here too. */
+					rh->cut_short = true;
+					return false;
+				}
+				rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
+						 "whose stream ended before it", e->deps[i].seq, j);
+				return false;
+			}
 			if (rr->serial) {
 				uint64_t before = atomic_load_explicit(&rr->progress, memory_order_relaxed);
 				serial_yield(rh);
@@ -470,6 +486,7 @@ void *rr_replay_thread(void *arg)
 	struct rr_hart *rh = h->rr;
 	struct rr *rr = rh->rr;
 	replay_hart(rh);
+	atomic_store_explicit(&rh->finished, 1, memory_order_release);
 	if (rr->serial) {
 		pthread_mutex_lock(&rr->turn_lock);
 		rr->done[rh->id] = true;

@@ -59,6 +59,7 @@ struct rr_hart {
 	uint64_t obs_hash;
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
+	_Atomic int finished;     /* this hart's replay thread is done */
 	struct trace_event ev;       /* the next event, when have_ev */
 	bool have_ev, ended, cut_short;
 	struct trace_event hist[RR_HISTORY];
