@@ -23,10 +23,13 @@ rr-selftest: $(RR_SELFTEST) guests
 	@for g in "--smp 2 amo_counter" "--smp 4 smc_crosshart" "--smp 2 smode_sv39"; do \
 	    set -- $$g; $(RR_SELFTEST) --replays 1 --tamper $$1 $$2 $(BUILD)/guests/$$3.elf || exit 1; done
 
+# lrsc_lock runs on 2 harts here: its 4-hart recordings can hold a million
+# cross-hart dependencies, which TSan makes very slow to replay on 2 cores.
 tsan-rr-test: $(RRV) guests
 	@st=0; for g in amo_counter lrsc_lock ipi_pingpong uart_echo; do \
 	    in=; [ $$g = uart_echo ] && in="--input tests/guests/uart_echo.in"; \
-	    $(RRV) record -o $(BUILD)/tsan-$$g.rrv --smp 4 $$in $(BUILD)/guests/$$g.elf >/dev/null || st=1; \
+	    n=4; [ $$g = lrsc_lock ] && n=2; \
+	    $(RRV) record -o $(BUILD)/tsan-$$g.rrv --smp $$n $$in $(BUILD)/guests/$$g.elf >/dev/null || st=1; \
 	    $(RRV) replay --quiet $(BUILD)/tsan-$$g.rrv || st=1; \
 	    $(RRV) replay --quiet --serial $(BUILD)/tsan-$$g.rrv || st=1; \
 	done; exit $$st
