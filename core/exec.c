@@ -373,7 +373,7 @@ lookup:
 			goto out;
 		}
 		if (prev && slot >= 0 && tb_gen(h) == gen0 &&
-		    prev->flags == nt->flags) {
+		    tb_may_chain(h, prev, nt)) {
 			prev->link[slot] = nt;
 			prev->link_gen[slot] = gen0;
 		}

@@ -26,6 +26,21 @@ struct tlb_entry {
 	uintptr_t addend;
 };
 
+/*
+ * A write entry with TLB_SLOW in its tag keeps the translation of a page
+ * that holds translated code but never hits the fast path (the compare
+ * includes bit 11, which no page-aligned address has): stores to the page
+ * take the slow path to invalidate code, without walking the page table
+ * again. Whether a page holds code depends on where blocks were cut, which
+ * record and replay do differently; whether a walk happens must not.
+ */
+#define TLB_SLOW 0x800ull
+
+static inline uintptr_t tlb_entry_host(const struct tlb_entry *e)
+{
+	return (uintptr_t)((e->tag & PAGE_MASK) + e->addend);
+}
+
 #define TLB_BITS 8
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_INVALID (~0ull)

@@ -371,6 +371,14 @@ uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,
 	return NULL;
 }
 
+uint64_t machine_host_phys(const struct machine *m, const uint8_t *host)
+{
+	if (host >= m->ram && host < m->ram + m->ram_size)
+		return RAM_BASE + (uint64_t)(host - m->ram);
+	assert(host >= m->rom && host < m->rom + BOOTROM_SIZE);
+	return BOOTROM_BASE + (uint64_t)(host - m->rom);
+}
+
 struct mmio_dev *machine_find_dev(struct machine *m, uint64_t paddr)
 {
 	for (unsigned i = 0; i < m->ndevs; i++)

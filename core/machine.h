@@ -143,6 +143,9 @@ uint64_t machine_mtime(struct machine *m);
  * (writable reports whether stores may go there directly), else NULL. */
 uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,
 			  bool *writable);
+/* The physical address of a host pointer into RAM or ROM (the inverse of
+ * machine_phys_ptr). */
+uint64_t machine_host_phys(const struct machine *m, const uint8_t *host);
 struct mmio_dev *machine_find_dev(struct machine *m, uint64_t paddr);
 
 #endif /* RRV_CORE_MACHINE_H */

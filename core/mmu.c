@@ -163,18 +163,53 @@ static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
 		return;
 	struct tlb_set *set = acc == ACC_FETCH ? h->tlb_fetch : h->tlb_data;
 	struct tlb_entry *e;
+	uint64_t slow = 0;
 	if (acc == ACC_WRITE) {
 		uint64_t ppage = paddr & PAGE_MASK;
-		if (!writable || tb_page_has_code(h, paddr) ||
-		    (h->m->tohost && (h->m->tohost & PAGE_MASK) == ppage))
+		if (!writable || (h->m->tohost && (h->m->tohost & PAGE_MASK) == ppage))
 			return;
+		if (tb_page_has_code(h, paddr))
+			slow = TLB_SLOW;
 		e = &set->w[tlb_index(vaddr)];
 	} else {
 		e = acc == ACC_FETCH ? &set->x[tlb_index(vaddr)]
 				     : &set->r[tlb_index(vaddr)];
 	}
-	e->tag = vaddr & PAGE_MASK;
+	e->tag = (vaddr & PAGE_MASK) | slow;
 	e->addend = (uintptr_t)host - (uintptr_t)(vaddr & PAGE_MASK);
+}
+
+/*
+ * The translation a TLB entry of `set` caches for vaddr, if any (TLB_SLOW
+ * entries included). Caching translations until SFENCE.VMA is what the
+ * privileged spec allows; using the cache on the slow paths too keeps the
+ * page-table reads (and so the ownership they need) a function of the
+ * instruction stream alone.
+ */
+static bool tlb_cached(const struct hart *h, const struct tlb_entry *e,
+		       uint64_t vaddr, uint64_t *paddr)
+{
+	if (e->tag == TLB_INVALID || (e->tag & PAGE_MASK) != (vaddr & PAGE_MASK))
+		return false;
+	*paddr = machine_host_phys(h->m, (const uint8_t *)(uintptr_t)(vaddr + e->addend));
+	return true;
+}
+
+int mmu_fetch_translate(struct hart *h, uint64_t vpc, uint64_t *ppc)
+{
+	if (tlb_cached(h, &h->tlb_fetch->x[tlb_index(vpc)], vpc, ppc))
+		return 0;
+	int cause = mmu_translate(h, vpc, ACC_FETCH, ppc);
+	if (cause)
+		return cause;
+	bool wr;
+	if (!machine_phys_ptr(h->m, *ppc, 2, &wr))
+		return EXC_INSN_ACCESS;
+	/* Translating reads the code: it needs read rights to the page. */
+	if (h->rr && rr_need(h, *ppc, false) != RR_OK)
+		return EXC_ABORT;
+	tlb_fill(h, vpc, *ppc, ACC_FETCH);
+	return 0;
 }
 
 static int mmio_access(struct hart *h, uint64_t vaddr, uint64_t paddr,
@@ -251,7 +286,9 @@ static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 			 uint64_t val)
 {
 	uint64_t paddr;
-	int cause = mmu_translate(h, vaddr, ACC_WRITE, &paddr);
+	int cause = 0;
+	if (!tlb_cached(h, &h->tlb_data->w[tlb_index(vaddr)], vaddr, &paddr))
+		cause = mmu_translate(h, vaddr, ACC_WRITE, &paddr);
 	if (cause) {
 		raise(h, cause, vaddr);
 		return MEM_EXC;
@@ -380,10 +417,11 @@ void mmu_drop_write_page(struct hart *h, uint64_t paddr)
 						     PAGE_SIZE, &wr);
 	if (!host)
 		return;
+	/* Keep the translations, lose the fast path (see TLB_SLOW). */
 	for (unsigned m = 0; m < TLB_NMODES; m++)
 		for (unsigned i = 0; i < TLB_SIZE; i++) {
 			struct tlb_entry *e = &h->tlbs[m].w[i];
-			if (e->tag != TLB_INVALID && e->tag + e->addend == host)
-				e->tag = TLB_INVALID;
+			if (e->tag != TLB_INVALID && tlb_entry_host(e) == host)
+				e->tag |= TLB_SLOW;
 		}
 }

@@ -25,6 +25,13 @@ enum { MEM_OK = 0, MEM_END_TB = 1, MEM_EXC = -1 };
 int mmu_translate(struct hart *h, uint64_t vaddr, enum access acc,
 		  uint64_t *paddr);
 
+/*
+ * Instruction-fetch translation through the fetch TLB: a hit reads no page
+ * table; a miss walks, takes read rights to the code page (record/replay)
+ * and fills. 0 and *ppc, the exception cause, or EXC_ABORT.
+ */
+int mmu_fetch_translate(struct hart *h, uint64_t vpc, uint64_t *ppc);
+
 int mmu_load(struct hart *h, uint64_t vaddr, unsigned size, uint64_t *val);
 int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val);
 
@@ -40,7 +47,8 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
 int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size);
 
 void mmu_flush_tlb(struct hart *h);
-/* Drop write entries mapping physical page of paddr (code was translated). */
+/* Write entries mapping the physical page of paddr (code was translated)
+ * stop hitting the fast path; their translations stay. */
 void mmu_drop_write_page(struct hart *h, uint64_t paddr);
 
 #endif /* RRV_CORE_MMU_H */

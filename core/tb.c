@@ -211,7 +211,7 @@ static void page_add(struct hart *h, struct tb *tb, unsigned which,
 /* Fetch the halfword at vpc through the fetch translation; NULL on fault. */
 static const uint8_t *fetch_ptr(struct hart *h, uint64_t vpc, uint64_t *ppc)
 {
-	int cause = mmu_translate(h, vpc, ACC_FETCH, ppc);
+	int cause = mmu_fetch_translate(h, vpc, ppc);
 	if (cause) {
 		h->exc_cause = (uint64_t)cause;
 		h->exc_tval = vpc;
@@ -219,16 +219,7 @@ static const uint8_t *fetch_ptr(struct hart *h, uint64_t vpc, uint64_t *ppc)
 	}
 	bool wr;
 	const uint8_t *p = machine_phys_ptr(h->m, *ppc, 2, &wr);
-	if (!p) {
-		h->exc_cause = EXC_INSN_ACCESS;
-		h->exc_tval = vpc;
-		return NULL;
-	}
-	/* Translating reads the code: it needs read rights to the page. */
-	if (h->rr && rr_need(h, *ppc, false) != RR_OK) {
-		h->exc_cause = EXC_ABORT;
-		return NULL;
-	}
+	assert(p); /* the fetch TLB maps only RAM and ROM */
 	return p;
 }
 
@@ -245,12 +236,11 @@ static struct tb *tb_alloc(struct hart *h)
 	return tb;
 }
 
-static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint32_t flags)
+static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
+				uint32_t flags)
 {
-	uint64_t ppc;
-	const uint8_t *p = fetch_ptr(h, vpc, &ppc);
-	if (!p)
-		return NULL;
+	bool wr;
+	const uint8_t *p = machine_phys_ptr(h->m, ppc, 2, &wr);
 	struct tb *tb = tb_alloc(h);
 	memset(tb, 0, sizeof(*tb));
 	tb->vpc = vpc;
@@ -312,43 +302,67 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint32_t flags)
 	return tb;
 }
 
+/*
+ * A straddling block depends on the second page's mapping too. Its pc is
+ * looked up every time it runs (nothing chains into it under record and
+ * replay), so this consults the fetch TLB at the same points in both.
+ */
+static bool second_page_ok(struct hart *h, const struct tb *tb, bool *fault)
+{
+	uint64_t ppc2;
+	*fault = false;
+	if (tb->page[1] == TB_NO_PAGE)
+		return true;
+	if (!fetch_ptr(h, tb->vpc + 2, &ppc2)) {
+		*fault = true;
+		return false;
+	}
+	return ppc2 >> PAGE_SHIFT == tb->page[1];
+}
+
 struct tb *tb_lookup(struct hart *h, uint64_t pc)
 {
 	struct tb_cache *c = h->tbc;
 	uint32_t flags = tb_flags(h);
+	uint64_t ppc;
+	/* Every lookup translates pc through the fetch TLB, so the jump
+	 * cache below is only a cache of blocks, never of translations. */
+	if (!fetch_ptr(h, pc, &ppc))
+		return NULL;
 	struct tb **jce = &c->jc[jc_of(pc)];
 	struct tb *tb = *jce;
-	if (tb && tb->vpc == pc && tb->flags == flags && tb->valid)
-		return tb;
-	uint64_t ppc;
-	int cause = mmu_translate(h, pc, ACC_FETCH, &ppc);
-	if (cause) {
-		h->exc_cause = (uint64_t)cause;
-		h->exc_tval = pc;
-		return NULL;
-	}
-	for (tb = c->hash[hash_of(ppc, flags)]; tb; tb = tb->hash_next)
-		if (tb->ppc == ppc && tb->flags == flags && tb->valid &&
-		    (tb->vpc & ~PAGE_MASK) == (pc & ~PAGE_MASK))
-			break;
-	if (tb && tb->page[1] != TB_NO_PAGE) {
-		/* A straddling block also depends on the second page's
-		 * mapping: reuse it only at the same virtual pc. */
-		if (tb->vpc != pc)
-			tb = NULL;
+	if (!tb || tb->vpc != pc || tb->ppc != ppc || tb->flags != flags || !tb->valid)
+		for (tb = c->hash[hash_of(ppc, flags)]; tb; tb = tb->hash_next)
+			if (tb->ppc == ppc && tb->flags == flags && tb->valid &&
+			    tb->vpc == pc)
+				break;
+	bool fault;
+	if (tb && !second_page_ok(h, tb, &fault)) {
+		if (fault)
+			return NULL;
+		tb->valid = false; /* its second page is mapped elsewhere now */
+		hash_remove(c, tb);
+		c->gen++;
+		tb = NULL;
 	}
 	if (!tb) {
-		tb = tb_translate(h, pc, flags);
-		if (!tb)
-			return NULL;
-	}
-	if (tb->vpc != pc) {
-		/* Same physical code reached through another virtual address:
-		 * ops carry pcs, so it needs its own translation. */
-		tb = tb_translate(h, pc, flags);
+		tb = tb_translate(h, pc, ppc, flags);
 		if (!tb)
 			return NULL;
 	}
 	*jce = tb;
 	return tb;
+}
+
+bool tb_may_chain(const struct hart *h, const struct tb *from, const struct tb *to)
+{
+	if (from->flags != to->flags)
+		return false;
+	/* Record and replay cut blocks at different places, so a page change
+	 * must consult the fetch TLB whether or not a chain exists: only
+	 * same-page, single-page edges are chained there. */
+	if (h->rr)
+		return ((from->vpc ^ to->vpc) & PAGE_MASK) == 0 &&
+		       to->page[1] == TB_NO_PAGE;
+	return true;
 }

@@ -47,6 +47,9 @@ uint32_t tb_flags(const struct hart *h);
  * (h->exc_cause/exc_tval are set; the caller takes the trap). */
 struct tb *tb_lookup(struct hart *h, uint64_t pc);
 
+/* May exit `from` be linked directly to `to`? */
+bool tb_may_chain(const struct hart *h, const struct tb *from, const struct tb *to);
+
 /* Current generation, for chaining validity. */
 uint64_t tb_gen(const struct hart *h);
 

@@ -16,6 +16,8 @@ void trap_take(struct hart *h, uint64_t cause, uint64_t tval)
 	bool irq = cause & CAUSE_INTERRUPT;
 	unsigned code = (unsigned)(cause & 63);
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
+	if (!irq && h->rr)
+		rr_exception(h, cause);
 	/* Privileged spec §3.1.8: traps never go to a less-privileged mode. */
 	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
 		h->scause = cause;

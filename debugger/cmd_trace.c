@@ -61,6 +61,9 @@ static void print_event(unsigned hart, uint64_t seq, const struct trace_event *e
 		break;
 	case TRACE_EV_DIGEST: printf(" %#018" PRIx64, e->value); break;
 	case TRACE_EV_END: printf(" reason %u exit %" PRId64, e->op, (int64_t)e->value); break;
+	case TRACE_EV_TRAP:
+		printf(" cause %#" PRIx64 " pc %#" PRIx64 " x%u", e->value, e->addr, e->len);
+		break;
 	default: break;
 	}
 	printf("\n");

@@ -10,6 +10,7 @@ static const char *const kind_names[TRACE_EV_KINDS] = {
 	[TRACE_EV_IRQ] = "IRQ",         [TRACE_EV_TIME] = "TIME",
 	[TRACE_EV_INPUT] = "INPUT",     [TRACE_EV_CC_INVAL] = "CC_INVAL",
 	[TRACE_EV_DIGEST] = "DIGEST",   [TRACE_EV_END] = "END",
+	[TRACE_EV_TRAP] = "TRAP",
 };
 
 const char *trace_kind_name(unsigned kind)
@@ -109,6 +110,11 @@ unsigned trace_event_encode(const struct trace_event *ev, uint64_t prev_icount,
 	case TRACE_EV_END:
 		out[n++] = ev->op;
 		n += put_varint(out + n, zigzag((int64_t)ev->value));
+		break;
+	case TRACE_EV_TRAP:
+		n += put_varint(out + n, ev->value);
+		n += put_varint(out + n, ev->addr);
+		n += put_varint(out + n, ev->len);
 		break;
 	default:
 		break;
@@ -212,6 +218,14 @@ unsigned trace_event_decode(const uint8_t *p, const uint8_t *end,
 		GET8(ev->op);
 		GET(v);
 		ev->value = (uint64_t)unzigzag(v);
+		break;
+	case TRACE_EV_TRAP:
+		GET(ev->value);
+		GET(ev->addr);
+		GET(v);
+		if (v == 0 || v > UINT32_MAX)
+			return 0;
+		ev->len = (uint32_t)v;
 		break;
 	default:
 		return 0;

@@ -19,6 +19,7 @@
  *   CC_INVAL varint page + 1 (0 = all pages), u8 reason (op)
  *   DIGEST   8 bytes little-endian value
  *   END      u8 reason (op), zigzag varint exit code (value)
+ *   TRAP     varint value (cause), varint addr (pc), varint len (count)
  */
 #ifndef RRV_LOGS_TRACE_EVENT_H
 #define RRV_LOGS_TRACE_EVENT_H
@@ -42,6 +43,13 @@ enum trace_kind {
 	TRACE_EV_CC_INVAL,    /* page (or TRACE_PAGE_ALL), op = reason */
 	TRACE_EV_DIGEST,      /* value = hash of the architectural state */
 	TRACE_EV_END,         /* op = exit reason, value = exit code */
+	/* A position marker: `len` exceptions were taken at this icount
+	 * since the stream's previous event, the last with cause `value` at
+	 * pc `addr`. An exception retires nothing, so without it the events
+	 * that follow at the same icount could not be told from events
+	 * before the trapping instruction. Logged only when such events
+	 * follow (always with insn set). */
+	TRACE_EV_TRAP,
 	TRACE_EV_KINDS
 };
 

@@ -109,6 +109,8 @@ void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
 	stop_all(rr);
 }
 
+static void consumed(struct rr_hart *rh);
+
 /* The hart's next event; false when its stream has ended. */
 static bool peek(struct rr_hart *rh)
 {
@@ -116,15 +118,21 @@ static bool peek(struct rr_hart *rh)
 	 * has nothing more to replay, even with an event in hand. */
 	if (rh->ended || rh->cut_short)
 		return false;
-	if (rh->have_ev)
-		return true;
-	if (!rh->rr->ops->next(rh->rr->ops_ctx, rh->id, &rh->ev)) {
-		rh->cut_short = true;
-		atomic_store_explicit(&rh->rr->cut_short, 1, memory_order_release);
-		return false;
+	for (;;) {
+		if (rh->have_ev)
+			return true;
+		if (!rh->rr->ops->next(rh->rr->ops_ctx, rh->id, &rh->ev)) {
+			rh->cut_short = true;
+			atomic_store_explicit(&rh->rr->cut_short, 1, memory_order_release);
+			return false;
+		}
+		rh->have_ev = true;
+		/* Code-cache history: passed over where it stands (it only
+		 * follows RELEASEs or precedes later events, so counting it
+		 * applied early unblocks no dependency). */
+		if (rh->ev.kind == TRACE_EV_CC_INVAL && !rr_cc_is_architectural(rh->ev.op))
+			consumed(rh);
 	}
-	rh->have_ev = true;
-	return true;
 }
 
 static void consumed(struct rr_hart *rh)
@@ -348,6 +356,29 @@ bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out)
 	consumed(rh);
 	stop_if_boundary_next(rh);
 	return true;
+}
+
+/*
+ * An exception at the current icount. When the log's next event is a TRAP
+ * marker here, the recording took this many exceptions before the boundary
+ * events that follow it: count this one off.
+ */
+void rr_replay_exception(struct rr_hart *rh, uint64_t cause)
+{
+	struct hart *h = rh->h;
+	if (stopping(rh->rr) || !peek(rh) || rh->ev.kind != TRACE_EV_TRAP ||
+	    rh->ev.icount != h->icount)
+		return;
+	if (--rh->ev.len)
+		return;
+	if (rh->ev.value != cause || rh->ev.addr != h->pc) {
+		rr_replay_report(rh, "exception cause %#" PRIx64 " at pc %#" PRIx64
+				 ", but the recording took cause %#" PRIx64
+				 " at pc %#" PRIx64, cause, h->pc, rh->ev.value,
+				 rh->ev.addr);
+		return;
+	}
+	consumed(rh);
 }
 
 enum { BOUNDARY_GO, BOUNDARY_STOP };

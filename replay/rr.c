@@ -75,6 +75,13 @@ uint64_t rr_digest(const struct hart *h)
 	return d;
 }
 
+static void emit_raw(struct rr_hart *rh, struct trace_event *ev)
+{
+	rh->rr->ops->emit(rh->rr->ops_ctx, rh->id, ev);
+	rh->seq++;
+	rh->exc_count = 0;
+}
+
 static void emit(struct rr_hart *rh, struct trace_event *ev, bool insn)
 {
 	ev->icount = rr_cur_icount(rh->h);
@@ -82,8 +89,20 @@ static void emit(struct rr_hart *rh, struct trace_event *ev, bool insn)
 	 * there (MIP, revocations, input) belongs to the WFI, which replay
 	 * must have executed before applying it. */
 	ev->insn = insn || rh->h->in_wfi;
-	rh->rr->ops->emit(rh->rr->ops_ctx, rh->id, ev);
-	rh->seq++;
+	/* A boundary event after an exception at this same icount: replay
+	 * must take those exceptions first (an exception retires nothing,
+	 * so the icount alone would put the event before the trapping
+	 * instruction). Events inside an instruction need no marker: the
+	 * instruction that consumes them orders them. */
+	if (!ev->insn && rh->exc_count && rh->exc_icount == ev->icount) {
+		struct trace_event t = {
+			.kind = TRACE_EV_TRAP, .icount = ev->icount, .insn = true,
+			.value = rh->exc_cause, .addr = rh->exc_pc,
+			.len = (uint32_t)(rh->exc_count > UINT32_MAX ? UINT32_MAX : rh->exc_count),
+		};
+		emit_raw(rh, &t);
+	}
+	emit_raw(rh, ev);
 }
 
 void rr_observed(struct rr_hart *rh, const void *data, size_t len)
@@ -117,13 +136,13 @@ void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep)
 	for (unsigned m = 0; m < TLB_NMODES; m++) {
 		struct tlb_set *s = &h->tlbs[m];
 		for (unsigned i = 0; i < TLB_SIZE; i++) {
-			if (s->w[i].tag != TLB_INVALID && s->w[i].tag + s->w[i].addend == host)
+			if (s->w[i].tag != TLB_INVALID && tlb_entry_host(&s->w[i]) == host)
 				s->w[i].tag = TLB_INVALID;
 			if (keep & RR_R)
 				continue;
-			if (s->r[i].tag != TLB_INVALID && s->r[i].tag + s->r[i].addend == host)
+			if (s->r[i].tag != TLB_INVALID && tlb_entry_host(&s->r[i]) == host)
 				s->r[i].tag = TLB_INVALID;
-			if (s->x[i].tag != TLB_INVALID && s->x[i].tag + s->x[i].addend == host)
+			if (s->x[i].tag != TLB_INVALID && tlb_entry_host(&s->x[i]) == host)
 				s->x[i].tag = TLB_INVALID;
 		}
 	}
@@ -304,6 +323,24 @@ void rr_irq(struct hart *h, uint64_t cause)
 				 (unsigned long long)ev.addr);
 }
 
+void rr_exception(struct hart *h, uint64_t cause)
+{
+	struct rr_hart *rh = h->rr;
+	if (rh->rr->replay) {
+		rr_replay_exception(rh, cause);
+		return;
+	}
+	if (!rh->exc_count || rh->exc_icount != h->icount) {
+		rh->exc_icount = h->icount;
+		rh->exc_count = 0;
+	}
+	/* A guest in a trap loop stays at one icount; the count saturates
+	 * in the marker, so only its first 4G exceptions are told apart. */
+	rh->exc_count++;
+	rh->exc_cause = cause;
+	rh->exc_pc = h->pc;
+}
+
 void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
 {
 	struct rr_hart *rh = h->rr;
@@ -327,6 +364,11 @@ void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
 				 ev.success ? "succeeded" : "failed");
 }
 
+bool rr_cc_is_architectural(unsigned reason)
+{
+	return reason == RR_CC_FENCE_I || reason == RR_CC_SFENCE;
+}
+
 void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason)
 {
 	struct rr_hart *rh = h->rr;
@@ -335,6 +377,10 @@ void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason)
 		emit(rh, &ev, true);
 		return;
 	}
+	/* The other reasons depend on where blocks were cut and how full
+	 * the cache is, which differ in replay: history, not checked. */
+	if (!rr_cc_is_architectural(reason))
+		return;
 	if (rr_replay_take(rh, TRACE_EV_CC_INVAL, &ev) &&
 	    (ev.page != page || ev.op != reason))
 		rr_replay_report(rh, "code invalidation of page %#llx (reason %u), "

@@ -60,6 +60,10 @@ uint64_t rr_time(struct hart *h, uint64_t host_value);
 /* An interrupt trap is being taken at the current icount. */
 void rr_irq(struct hart *h, uint64_t cause);
 
+/* An exception is being taken by the instruction at the current icount
+ * (before the trap changes pc). */
+void rr_exception(struct hart *h, uint64_t cause);
+
 /* An atomic commit (AMO, LR, SC with its outcome). */
 void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success);
 

@@ -57,6 +57,9 @@ struct rr_hart {
 	/* Hash of every value observed from outside (TIME, INPUT): part of
 	 * each DIGEST, so a changed value in the log cannot go unnoticed. */
 	uint64_t obs_hash;
+	/* Record: exceptions taken at icount exc_icount since the last
+	 * event (the last one's cause and pc), for the TRAP marker. */
+	uint64_t exc_icount, exc_count, exc_cause, exc_pc;
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
 	_Atomic int finished;     /* this hart's replay thread is done */
@@ -105,11 +108,15 @@ uint64_t rr_digest(const struct hart *h);
 void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep);
 uint64_t rr_cur_icount(const struct hart *h);
 void rr_observed(struct rr_hart *rh, const void *data, size_t len);
+/* CC_INVAL reasons that follow from the instruction stream (FENCE.I,
+ * SFENCE.VMA); the others are code-cache history that replay skips. */
+bool rr_cc_is_architectural(unsigned reason);
 
 /* Replay helpers (replay.c). */
 void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want);
 bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out);
+void rr_replay_exception(struct rr_hart *rh, uint64_t cause);
 
 #endif /* RRV_REPLAY_RR_INTERNAL_H */
