@@ -513,6 +513,18 @@ static void *hart_main(void *arg)
 	return NULL;
 }
 
+/* Serialized replay: every hart on this one thread. */
+static void *serial_main(void *arg)
+{
+	struct machine *m = arg;
+	rr_replay_serial_run(m);
+	pthread_mutex_lock(&m->done_lock);
+	m->harts_running = 0;
+	pthread_cond_broadcast(&m->done_cond);
+	pthread_mutex_unlock(&m->done_lock);
+	return NULL;
+}
+
 static int exit_status(const struct machine *m)
 {
 	switch (m->exit_reason) {
@@ -541,9 +553,13 @@ int machine_run(struct machine *m, double timeout_s)
 	/* Replay has no asynchronous sources: no input, no timers. */
 	if (!replay && pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
-	m->harts_running = m->nharts;
-	for (unsigned i = 0; i < m->nharts; i++)
-		pthread_create(&m->harts[i]->thread, NULL, hart_main, m->harts[i]);
+	unsigned nthreads = rr_replay_serialized(m) ? 1 : m->nharts;
+	m->harts_running = nthreads;
+	if (rr_replay_serialized(m))
+		pthread_create(&m->harts[0]->thread, NULL, serial_main, m);
+	else
+		for (unsigned i = 0; i < m->nharts; i++)
+			pthread_create(&m->harts[i]->thread, NULL, hart_main, m->harts[i]);
 
 	struct timespec deadline;
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -569,7 +585,7 @@ int machine_run(struct machine *m, double timeout_s)
 	pthread_mutex_unlock(&m->done_lock);
 	if (!replay)
 		machine_request_exit(m, EXIT_TIMEOUT, 0);
-	for (unsigned i = 0; i < m->nharts; i++)
+	for (unsigned i = 0; i < nthreads; i++)
 		pthread_join(m->harts[i]->thread, NULL);
 	if (m->io_thread_started)
 		pthread_join(m->io_thread, NULL);

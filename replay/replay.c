@@ -38,9 +38,6 @@ static void stop_all(struct rr *rr)
 	atomic_store_explicit(&m->stop, 1, memory_order_release);
 	for (unsigned i = 0; i < rr->nharts; i++)
 		hart_kick(rr->harts[i]->h);
-	pthread_mutex_lock(&rr->turn_lock);
-	pthread_cond_broadcast(&rr->turn_cond);
-	pthread_mutex_unlock(&rr->turn_lock);
 }
 
 static int describe(char *buf, size_t len, const struct trace_event *e)
@@ -141,46 +138,11 @@ static void consumed(struct rr_hart *rh)
 	rh->have_ev = false;
 	rh->seq++;
 	atomic_store_explicit(&rh->applied, rh->seq, memory_order_release);
-	atomic_fetch_add_explicit(&rh->rr->progress, 1, memory_order_relaxed);
 }
 
 static bool stopping(const struct rr *rr)
 {
 	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
-}
-
-/* ---- serialized replay: a baton passed round-robin ---- */
-
-static void serial_wait_turn(struct rr_hart *rh)
-{
-	struct rr *rr = rh->rr;
-	pthread_mutex_lock(&rr->turn_lock);
-	while (rr->turn != rh->id && !stopping(rr))
-		pthread_cond_wait(&rr->turn_cond, &rr->turn_lock);
-	pthread_mutex_unlock(&rr->turn_lock);
-}
-
-/* Hand the baton to the next hart still running (under turn_lock). */
-static void serial_pass_locked(struct rr *rr, unsigned from)
-{
-	for (unsigned k = 1; k <= rr->nharts; k++) {
-		unsigned j = (from + k) % rr->nharts;
-		if (!rr->done[j]) {
-			rr->turn = j;
-			rr->turn_left = REPLAY_QUANTUM;
-			break;
-		}
-	}
-	pthread_cond_broadcast(&rr->turn_cond);
-}
-
-static void serial_yield(struct rr_hart *rh)
-{
-	struct rr *rr = rh->rr;
-	pthread_mutex_lock(&rr->turn_lock);
-	serial_pass_locked(rr, rh->id);
-	pthread_mutex_unlock(&rr->turn_lock);
-	serial_wait_turn(rh);
 }
 
 /* ---- applying events ---- */
@@ -202,64 +164,76 @@ static bool page_to_index(struct rr_hart *rh, uint64_t page, uint64_t *idx)
 	return true;
 }
 
-/* Wait until every dependency of the ACQUIRE in rh->ev has been applied. */
+/* The first dependency of the ACQUIRE in rh->ev not applied yet, or -1. */
+static int unmet_dep(const struct rr_hart *rh)
+{
+	const struct trace_event *e = &rh->ev;
+	for (uint32_t i = 0; i < e->ndeps; i++) {
+		const struct rr_hart *o = rh->rr->harts[e->deps[i].hart];
+		if (atomic_load_explicit(&o->applied, memory_order_acquire) <= e->deps[i].seq)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void report_unreached(struct rr_hart *rh, const struct trace_dep *d)
+{
+	rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, which the "
+			 "replay never reaches", d->seq, d->hart);
+}
+
+/*
+ * Make sure every dependency of the ACQUIRE in rh->ev has been applied.
+ * Parallel replay waits for it; serialized replay (one thread) marks the
+ * hart blocked instead, and the scheduler runs the others. False when the
+ * ACQUIRE cannot be applied now.
+ */
 static bool wait_deps(struct rr_hart *rh)
 {
 	struct rr *rr = rh->rr;
 	const struct trace_event *e = &rh->ev;
-	for (uint32_t i = 0; i < e->ndeps; i++) {
-		unsigned j = e->deps[i].hart;
-		if (j >= rr->nharts || j == rh->id) {
+	for (uint32_t i = 0; i < e->ndeps; i++)
+		if (e->deps[i].hart >= rr->nharts || e->deps[i].hart == rh->id) {
 			rr_replay_report(rh, "ACQUIRE depends on hart %u, which is "
-					 "not another hart of this machine", j);
+					 "not another hart of this machine", e->deps[i].hart);
 			return false;
 		}
-		struct rr_hart *o = rr->harts[j];
-		uint64_t t0 = 0, seen = 0;
-		unsigned spins = 0;
-		while (atomic_load_explicit(&o->applied, memory_order_acquire) <= e->deps[i].seq) {
-			if (stopping(rr))
-				return false;
-			/* That hart is done and will never get there: because
-			 * its stream was cut short (the run simply ends here),
-			 * or because the log is inconsistent. */
-			if (atomic_load_explicit(&o->finished, memory_order_acquire) &&
-			    atomic_load_explicit(&o->applied, memory_order_acquire) <= e->deps[i].seq) {
-				if (atomic_load_explicit(&rr->cut_short, memory_order_acquire)) {
-					/* This hart's replay ends here too. */
-					rh->cut_short = true;
-					return false;
-				}
-				rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
-						 "whose stream ended before it", e->deps[i].seq, j);
+	uint64_t t0 = 0, seen = 0;
+	unsigned spins = 0;
+	int k;
+	while ((k = unmet_dep(rh)) >= 0) {
+		const struct trace_dep *d = &e->deps[k];
+		struct rr_hart *o = rr->harts[d->hart];
+		if (stopping(rr))
+			return false;
+		/* That hart is done and will never get there: because its
+		 * stream was cut short (the run simply ends here), or because
+		 * the log is inconsistent. */
+		if (atomic_load_explicit(&o->finished, memory_order_acquire) &&
+		    atomic_load_explicit(&o->applied, memory_order_acquire) <= d->seq) {
+			if (atomic_load_explicit(&rr->cut_short, memory_order_acquire)) {
+				rh->cut_short = true; /* this hart's replay ends here too */
 				return false;
 			}
-			if (rr->serial) {
-				uint64_t before = atomic_load_explicit(&rr->progress, memory_order_relaxed);
-				serial_yield(rh);
-				if (stopping(rr))
-					return false;
-				/* Every other hart had a turn and none made any
-				 * progress: they all wait, nothing ever will. */
-				if (atomic_load_explicit(&rr->progress, memory_order_relaxed) == before) {
-					rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
-							 "which the replay never reaches", e->deps[i].seq, j);
-					return false;
-				}
-				continue;
-			}
-			uint64_t a = atomic_load_explicit(&o->applied, memory_order_relaxed);
-			if (a != seen || !t0) {
-				seen = a;
-				t0 = now_ns();
-			} else if (now_ns() - t0 > STUCK_NS && (o->ended || o->cut_short || now_ns() - t0 > 4 * STUCK_NS)) {
-				rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
-						 "which the replay never reaches", e->deps[i].seq, j);
-				return false;
-			}
-			if (++spins > 64)
-				sched_yield();
+			rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, "
+					 "whose stream ended before it", d->seq, d->hart);
+			return false;
 		}
+		if (rr->serial) {
+			rh->blocked = true;
+			return false;
+		}
+		uint64_t a = atomic_load_explicit(&o->applied, memory_order_relaxed);
+		if (a != seen || !t0) {
+			seen = a;
+			t0 = now_ns();
+		} else if (now_ns() - t0 > STUCK_NS &&
+			   (o->ended || o->cut_short || now_ns() - t0 > 4 * STUCK_NS)) {
+			report_unreached(rh, d);
+			return false;
+		}
+		if (++spins > 64)
+			sched_yield();
 	}
 	return true;
 }
@@ -381,7 +355,7 @@ void rr_replay_exception(struct rr_hart *rh, uint64_t cause)
 	consumed(rh);
 }
 
-enum { BOUNDARY_GO, BOUNDARY_STOP };
+enum { BOUNDARY_GO, BOUNDARY_STOP, BOUNDARY_BLOCKED };
 
 /* Apply every boundary event at the hart's current icount. */
 static int process_boundary(struct rr_hart *rh)
@@ -412,7 +386,7 @@ static int process_boundary(struct rr_hart *rh)
 			break;
 		case TRACE_EV_ACQUIRE:
 			if (!apply_acquire(rh))
-				return BOUNDARY_STOP;
+				return rh->blocked ? BOUNDARY_BLOCKED : BOUNDARY_STOP;
 			break;
 		case TRACE_EV_MIP:
 			h->mip_ext = e->value & ASYNC_MIP_MASK;
@@ -458,33 +432,39 @@ uint64_t rr_replay_budget(struct hart *h, uint64_t want)
 		if (d < left)
 			left = d;
 	}
-	if (rh->rr->serial && rh->rr->turn_left < left)
-		left = rh->rr->turn_left;
 	return left;
 }
 
-static void replay_hart(struct rr_hart *rh)
+enum step { STEP_RAN, STEP_BLOCKED, STEP_DONE };
+
+/*
+ * Replay hart rh for about `quantum` instructions: apply the events due,
+ * take the interrupts the log has, run to the next event. STEP_BLOCKED:
+ * (serialized only) an ACQUIRE waits for another hart; nothing of the
+ * instruction that needed it was executed, it runs again next time.
+ */
+static enum step replay_step(struct rr_hart *rh, uint64_t quantum)
 {
 	struct hart *h = rh->h;
 	struct rr *rr = rh->rr;
+	uint64_t start = h->icount;
+	rh->blocked = false;
 	for (;;) {
-		if (rr->serial) {
-			serial_wait_turn(rh);
-			if (!rr->turn_left) {
-				serial_yield(rh);
-				continue;
-			}
-		}
 		/* Requests to reach a safe point (own CSR writes, xRET) are
 		 * served right here; nothing asynchronous kicks a replay. */
 		atomic_store_explicit(&h->exit_request, 0, memory_order_relaxed);
-		if (stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
-			break;
+		if (stopping(rr))
+			return STEP_DONE;
+		int b = process_boundary(rh);
+		if (b == BOUNDARY_STOP)
+			return STEP_DONE;
+		if (b == BOUNDARY_BLOCKED)
+			return STEP_BLOCKED;
 		if (h->in_wfi) {
 			if (!trap_wfi_wakeup(h)) {
 				rr_replay_report(rh, "WFI waits forever: the recording "
 						 "woke it here");
-				break;
+				return STEP_DONE;
 			}
 			h->in_wfi = false;
 			h->pc += 4;
@@ -495,19 +475,18 @@ static void replay_hart(struct rr_hart *rh)
 		if (peek(rh) && rh->ev.kind == TRACE_EV_IRQ && rh->ev.icount == h->icount) {
 			rr_replay_report(rh, "the recording took an interrupt (cause %#"
 					 PRIx64 ") here, the replay does not", rh->ev.value);
-			break;
+			return STEP_DONE;
 		}
-		uint64_t budget = rr_replay_budget(h, REPLAY_QUANTUM);
+		uint64_t ran = h->icount - start;
+		if (ran >= quantum)
+			return STEP_RAN;
+		uint64_t budget = rr_replay_budget(h, quantum - ran);
 		if (!budget)
 			continue;
-		uint64_t before = h->icount;
 		h->insn_icount = h->icount;
 		exec_run(h, budget);
-		if (rr->serial) {
-			uint64_t ran = h->icount - before;
-			rr->turn_left = ran < rr->turn_left ? rr->turn_left - ran : 0;
-			atomic_fetch_add_explicit(&rr->progress, ran, memory_order_relaxed);
-		}
+		if (rh->blocked)
+			return STEP_BLOCKED;
 	}
 }
 
@@ -515,15 +494,54 @@ void *rr_replay_thread(void *arg)
 {
 	struct hart *h = arg;
 	struct rr_hart *rh = h->rr;
-	struct rr *rr = rh->rr;
-	replay_hart(rh);
+	while (replay_step(rh, REPLAY_QUANTUM) != STEP_DONE)
+		;
 	atomic_store_explicit(&rh->finished, 1, memory_order_release);
-	if (rr->serial) {
-		pthread_mutex_lock(&rr->turn_lock);
-		rr->done[rh->id] = true;
-		if (rr->turn == rh->id)
-			serial_pass_locked(rr, rh->id);
-		pthread_mutex_unlock(&rr->turn_lock);
-	}
 	return NULL;
+}
+
+bool rr_replay_serialized(const struct machine *m)
+{
+	return m->rr && m->rr->replay && m->rr->serial;
+}
+
+/*
+ * Serialized replay: one thread runs every hart in the canonical order,
+ * round-robin in quanta of REPLAY_QUANTUM instructions; a hart blocked on
+ * a dependency gives up the rest of its turn. The order is a function of
+ * the log alone, so the global instruction count is a clock the debugger
+ * can name points by. A round in which no hart moves can never end.
+ */
+void rr_replay_serial_run(struct machine *m)
+{
+	struct rr *rr = m->rr;
+	bool done[MAX_HARTS] = { false };
+	unsigned running = rr->nharts;
+	while (running && !stopping(rr)) {
+		bool moved = false;
+		for (unsigned i = 0; i < rr->nharts; i++) {
+			struct rr_hart *rh = rr->harts[i];
+			if (done[i])
+				continue;
+			uint64_t icount = rh->h->icount, seq = rh->seq;
+			if (replay_step(rh, REPLAY_QUANTUM) == STEP_DONE) {
+				done[i] = true;
+				running--;
+				atomic_store_explicit(&rh->finished, 1, memory_order_release);
+				moved = true;
+			}
+			moved |= rh->h->icount != icount || rh->seq != seq;
+		}
+		if (moved)
+			continue;
+		for (unsigned i = 0; i < rr->nharts; i++) {
+			struct rr_hart *rh = rr->harts[i];
+			int k = done[i] ? -1 : unmet_dep(rh);
+			if (k >= 0) {
+				report_unreached(rh, &rh->ev.deps[k]);
+				break;
+			}
+		}
+		break;
+	}
 }

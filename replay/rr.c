@@ -557,8 +557,6 @@ struct rr *rr_new(struct machine *m, const struct rr_options *opt,
 	rr->nharts = m->nharts;
 	rr->out_hash = 0x6f7574707574ull;
 	pthread_mutex_init(&rr->in_lock, NULL);
-	pthread_mutex_init(&rr->turn_lock, NULL);
-	pthread_cond_init(&rr->turn_cond, NULL);
 	rr->pages = calloc(rr->npages + 1, sizeof(*rr->pages));
 	if (!rr->pages)
 		goto oom;
@@ -602,7 +600,5 @@ void rr_free(struct rr *rr)
 		rr->m->rr = NULL;
 	free(rr->pages);
 	pthread_mutex_destroy(&rr->in_lock);
-	pthread_mutex_destroy(&rr->turn_lock);
-	pthread_cond_destroy(&rr->turn_cond);
 	free(rr);
 }

@@ -93,8 +93,13 @@ void rr_record_end(struct hart *h, int reason, int code);
 /* Replay: how many instructions the hart may run before its next event. */
 uint64_t rr_replay_budget(struct hart *h, uint64_t want);
 
-/* Replay hart body (replaces hart_thread). */
+/* Parallel replay: a hart's thread body (replaces hart_thread). */
 void *rr_replay_thread(void *arg);
+
+/* Serialized replay: one thread replays every hart in the canonical
+ * order (DESIGN.md §6). */
+bool rr_replay_serialized(const struct machine *m);
+void rr_replay_serial_run(struct machine *m);
 
 /* The guest wrote a byte to the console (UART or HTIF). */
 void rr_output(struct rr *rr, uint8_t byte);

@@ -65,6 +65,7 @@ struct rr_hart {
 	_Atomic int finished;     /* this hart's replay thread is done */
 	struct trace_event ev;       /* the next event, when have_ev */
 	bool have_ev, ended, cut_short;
+	bool blocked;             /* serialized: waits for another hart */
 	struct trace_event hist[RR_HISTORY];
 	unsigned nhist;
 };
@@ -93,13 +94,6 @@ struct rr {
 	char divergence[2048];
 	_Atomic int cut_short;
 
-	/* Serialized replay: the hart whose turn it is. */
-	pthread_mutex_t turn_lock;
-	pthread_cond_t turn_cond;
-	unsigned turn;
-	uint64_t turn_left;       /* instructions left in the quantum */
-	_Atomic uint64_t progress;/* events applied + instructions run, all harts */
-	bool done[MAX_HARTS];
 };
 
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked);

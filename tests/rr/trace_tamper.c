@@ -2,7 +2,7 @@
  * trace_tamper.c: rewrite a trace with one deliberate change, checksums
  * made valid again, so replay must find it by meaning, not by CRC.
  *
- * usage: trace_tamper IN OUT drop-acquire|time|input
+ * usage: trace_tamper IN OUT drop-acquire|time|input|trap
  * Prints the hart and sequence number it changed; exit 3 if the trace has
  * no event of that kind.
  */
@@ -15,7 +15,7 @@
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: trace_tamper IN OUT drop-acquire|time|input\n");
+		fprintf(stderr, "usage: trace_tamper IN OUT drop-acquire|time|input|trap\n");
 		return 2;
 	}
 	const char *mode = argv[3];
@@ -59,6 +59,14 @@ int main(int argc, char **argv)
 			if (!done && !strcmp(mode, "input") && e.kind == TRACE_EV_INPUT && e.len) {
 				e.bytes[0] ^= 0x20;
 				printf("changed INPUT: hart %u seq %llu icount %llu\n", h,
+				       (unsigned long long)seq, (unsigned long long)e.icount);
+				done = true;
+			}
+			/* One exception more than the recording took: the
+			 * events after it must then never be reached. */
+			if (!done && !strcmp(mode, "trap") && e.kind == TRACE_EV_TRAP) {
+				e.len++;
+				printf("changed TRAP: hart %u seq %llu icount %llu\n", h,
 				       (unsigned long long)seq, (unsigned long long)e.icount);
 				done = true;
 			}
