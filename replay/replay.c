@@ -21,7 +21,6 @@
 #include "core/hart.h"
 #include "core/trap.h"
 
-#define REPLAY_QUANTUM 100000ull   /* serialized replay: instructions per turn */
 #define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
 #define STUCK_NS 5000000000ull     /* parallel: no progress anywhere this long */
 
@@ -138,6 +137,8 @@ static void consumed(struct rr_hart *rh)
 	rh->have_ev = false;
 	rh->seq++;
 	atomic_store_explicit(&rh->applied, rh->seq, memory_order_release);
+	if (rh->rr->serial)
+		rh->rr->serial_progress++; /* one thread: a plain counter */
 }
 
 static bool stopping(const struct rr *rr)
@@ -183,10 +184,9 @@ static void report_unreached(struct rr_hart *rh, const struct trace_dep *d)
 }
 
 /*
- * Make sure every dependency of the ACQUIRE in rh->ev has been applied.
- * Parallel replay waits for it; serialized replay (one thread) marks the
- * hart blocked instead, and the scheduler runs the others. False when the
- * ACQUIRE cannot be applied now.
+ * Make sure every dependency of the ACQUIRE in rh->ev has been applied:
+ * parallel replay waits for the other threads, serialized replay lets the
+ * other harts run meanwhile. False when the ACQUIRE cannot be applied.
  */
 static bool wait_deps(struct rr_hart *rh)
 {
@@ -220,8 +220,15 @@ static bool wait_deps(struct rr_hart *rh)
 			return false;
 		}
 		if (rr->serial) {
-			rh->blocked = true;
-			return false;
+			/* Give every other hart a turn; if none of them moved,
+			 * none ever will. */
+			uint64_t before = rr->serial_progress;
+			rr_serial_yield(rh);
+			if (!stopping(rr) && rr->serial_progress == before) {
+				report_unreached(rh, d);
+				return false;
+			}
+			continue;
 		}
 		uint64_t a = atomic_load_explicit(&o->applied, memory_order_relaxed);
 		if (a != seen || !t0) {
@@ -355,7 +362,7 @@ void rr_replay_exception(struct rr_hart *rh, uint64_t cause)
 	consumed(rh);
 }
 
-enum { BOUNDARY_GO, BOUNDARY_STOP, BOUNDARY_BLOCKED };
+enum { BOUNDARY_GO, BOUNDARY_STOP };
 
 /* Apply every boundary event at the hart's current icount. */
 static int process_boundary(struct rr_hart *rh)
@@ -386,7 +393,7 @@ static int process_boundary(struct rr_hart *rh)
 			break;
 		case TRACE_EV_ACQUIRE:
 			if (!apply_acquire(rh))
-				return rh->blocked ? BOUNDARY_BLOCKED : BOUNDARY_STOP;
+				return BOUNDARY_STOP;
 			break;
 		case TRACE_EV_MIP:
 			h->mip_ext = e->value & ASYNC_MIP_MASK;
@@ -435,36 +442,27 @@ uint64_t rr_replay_budget(struct hart *h, uint64_t want)
 	return left;
 }
 
-enum step { STEP_RAN, STEP_BLOCKED, STEP_DONE };
-
 /*
  * Replay hart rh for about `quantum` instructions: apply the events due,
- * take the interrupts the log has, run to the next event. STEP_BLOCKED:
- * (serialized only) an ACQUIRE waits for another hart; nothing of the
- * instruction that needed it was executed, it runs again next time.
+ * take the interrupts the log has, run to the next event. False when its
+ * replay is over (end of its log, a divergence, a cut-short trace).
  */
-static enum step replay_step(struct rr_hart *rh, uint64_t quantum)
+bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 {
 	struct hart *h = rh->h;
 	struct rr *rr = rh->rr;
 	uint64_t start = h->icount;
-	rh->blocked = false;
 	for (;;) {
 		/* Requests to reach a safe point (own CSR writes, xRET) are
 		 * served right here; nothing asynchronous kicks a replay. */
 		atomic_store_explicit(&h->exit_request, 0, memory_order_relaxed);
-		if (stopping(rr))
-			return STEP_DONE;
-		int b = process_boundary(rh);
-		if (b == BOUNDARY_STOP)
-			return STEP_DONE;
-		if (b == BOUNDARY_BLOCKED)
-			return STEP_BLOCKED;
+		if (stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
+			return false;
 		if (h->in_wfi) {
 			if (!trap_wfi_wakeup(h)) {
 				rr_replay_report(rh, "WFI waits forever: the recording "
 						 "woke it here");
-				return STEP_DONE;
+				return false;
 			}
 			h->in_wfi = false;
 			h->pc += 4;
@@ -475,18 +473,19 @@ static enum step replay_step(struct rr_hart *rh, uint64_t quantum)
 		if (peek(rh) && rh->ev.kind == TRACE_EV_IRQ && rh->ev.icount == h->icount) {
 			rr_replay_report(rh, "the recording took an interrupt (cause %#"
 					 PRIx64 ") here, the replay does not", rh->ev.value);
-			return STEP_DONE;
+			return false;
 		}
 		uint64_t ran = h->icount - start;
 		if (ran >= quantum)
-			return STEP_RAN;
+			return true;
 		uint64_t budget = rr_replay_budget(h, quantum - ran);
 		if (!budget)
 			continue;
+		uint64_t before = h->icount;
 		h->insn_icount = h->icount;
 		exec_run(h, budget);
-		if (rh->blocked)
-			return STEP_BLOCKED;
+		if (rr->serial)
+			rr->serial_progress += h->icount - before;
 	}
 }
 
@@ -494,54 +493,8 @@ void *rr_replay_thread(void *arg)
 {
 	struct hart *h = arg;
 	struct rr_hart *rh = h->rr;
-	while (replay_step(rh, REPLAY_QUANTUM) != STEP_DONE)
+	while (rr_replay_step(rh, RR_REPLAY_QUANTUM))
 		;
 	atomic_store_explicit(&rh->finished, 1, memory_order_release);
 	return NULL;
-}
-
-bool rr_replay_serialized(const struct machine *m)
-{
-	return m->rr && m->rr->replay && m->rr->serial;
-}
-
-/*
- * Serialized replay: one thread runs every hart in the canonical order,
- * round-robin in quanta of REPLAY_QUANTUM instructions; a hart blocked on
- * a dependency gives up the rest of its turn. The order is a function of
- * the log alone, so the global instruction count is a clock the debugger
- * can name points by. A round in which no hart moves can never end.
- */
-void rr_replay_serial_run(struct machine *m)
-{
-	struct rr *rr = m->rr;
-	bool done[MAX_HARTS] = { false };
-	unsigned running = rr->nharts;
-	while (running && !stopping(rr)) {
-		bool moved = false;
-		for (unsigned i = 0; i < rr->nharts; i++) {
-			struct rr_hart *rh = rr->harts[i];
-			if (done[i])
-				continue;
-			uint64_t icount = rh->h->icount, seq = rh->seq;
-			if (replay_step(rh, REPLAY_QUANTUM) == STEP_DONE) {
-				done[i] = true;
-				running--;
-				atomic_store_explicit(&rh->finished, 1, memory_order_release);
-				moved = true;
-			}
-			moved |= rh->h->icount != icount || rh->seq != seq;
-		}
-		if (moved)
-			continue;
-		for (unsigned i = 0; i < rr->nharts; i++) {
-			struct rr_hart *rh = rr->harts[i];
-			int k = done[i] ? -1 : unmet_dep(rh);
-			if (k >= 0) {
-				report_unreached(rh, &rh->ev.deps[k]);
-				break;
-			}
-		}
-		break;
-	}
 }

@@ -65,7 +65,6 @@ struct rr_hart {
 	_Atomic int finished;     /* this hart's replay thread is done */
 	struct trace_event ev;       /* the next event, when have_ev */
 	bool have_ev, ended, cut_short;
-	bool blocked;             /* serialized: waits for another hart */
 	struct trace_event hist[RR_HISTORY];
 	unsigned nhist;
 };
@@ -94,6 +93,12 @@ struct rr {
 	char divergence[2048];
 	_Atomic int cut_short;
 
+	/* Serialized replay (replay/serial.c): the harts' coroutines, and
+	 * events applied plus instructions run by all of them (one thread:
+	 * plain fields). */
+	struct rr_serial *serial_ctx;
+	uint64_t serial_progress;
+
 };
 
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked);
@@ -111,6 +116,11 @@ void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want);
 bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out);
+/* Replay rh for about `quantum` instructions; false when its replay is over. */
+#define RR_REPLAY_QUANTUM 100000ull
+bool rr_replay_step(struct rr_hart *rh, uint64_t quantum);
+/* Serialized replay: rh waits; the other harts get a turn first. */
+void rr_serial_yield(struct rr_hart *rh);
 void rr_replay_exception(struct rr_hart *rh, uint64_t cause);
 
 #endif /* RRV_REPLAY_RR_INTERNAL_H */

@@ -1,0 +1,148 @@
+/*
+ * serial.c: serialized replay: every hart on one host thread, in the
+ * canonical order (DESIGN.md §6).
+ *
+ * Round-robin over the harts in quanta of RR_REPLAY_QUANTUM instructions;
+ * a hart whose next ACQUIRE waits for another hart yields the rest of its
+ * turn. A hart can have to wait in the middle of an instruction (after a
+ * RELEASE it answered while it waited in the recording), and must then go
+ * on from exactly there, so each hart runs as a coroutine on a stack of its
+ * own (ucontext): one host thread, no locks, the order a function of the
+ * log alone. Harts still waiting when the replay stops are abandoned with
+ * their stacks; they hold no locks at a yield.
+ */
+#include "replay/rr_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#define SERIAL_STACK (1u << 20)
+
+/* ThreadSanitizer must be told about stack switches (fibers). */
+#ifdef __SANITIZE_THREAD__
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+#define FIBER_SELF() __tsan_get_current_fiber()
+#define FIBER_NEW() __tsan_create_fiber(0)
+#define FIBER_FREE(f) __tsan_destroy_fiber(f)
+#define FIBER_ENTER(f) __tsan_switch_to_fiber((f), 0)
+#else
+#define FIBER_SELF() NULL
+#define FIBER_NEW() NULL
+#define FIBER_FREE(f) ((void)(f))
+#define FIBER_ENTER(f) ((void)(f))
+#endif
+
+struct rr_serial {
+	ucontext_t sched;
+	void *sched_fiber;
+	ucontext_t ctx[MAX_HARTS];
+	void *fiber[MAX_HARTS];
+	void *stack[MAX_HARTS];
+};
+
+static bool stopping(const struct rr *rr)
+{
+	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
+}
+
+void rr_serial_yield(struct rr_hart *rh)
+{
+	struct rr_serial *s = rh->rr->serial_ctx;
+	FIBER_ENTER(s->sched_fiber);
+	swapcontext(&s->ctx[rh->id], &s->sched);
+}
+
+/* makecontext passes ints only: the rr_hart pointer comes in two halves. */
+static void hart_body(unsigned lo, unsigned hi)
+{
+	struct rr_hart *rh = (struct rr_hart *)(((uintptr_t)hi << 32) | lo);
+	while (rr_replay_step(rh, RR_REPLAY_QUANTUM))
+		rr_serial_yield(rh);
+	atomic_store_explicit(&rh->finished, 1, memory_order_release);
+	FIBER_ENTER(rh->rr->serial_ctx->sched_fiber);
+	/* Returning resumes uc_link, the scheduler. */
+}
+
+static void serial_free(struct rr_serial *s, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (s->stack[i])
+			munmap(s->stack[i], SERIAL_STACK);
+		if (s->fiber[i])
+			FIBER_FREE(s->fiber[i]);
+	}
+	free(s);
+}
+
+/* A coroutine for rh on `stack`. getcontext only returns once here: the
+ * context is entered through makecontext's function, never resumed here. */
+static int make_coroutine(ucontext_t *c, ucontext_t *link, void *stack,
+			  struct rr_hart *rh)
+{
+	if (getcontext(c) != 0)
+		return -1;
+	c->uc_stack.ss_sp = stack;
+	c->uc_stack.ss_size = SERIAL_STACK;
+	c->uc_link = link;
+	uintptr_t p = (uintptr_t)rh;
+	makecontext(c, (void (*)(void))hart_body, 2, (unsigned)p, (unsigned)(p >> 32));
+	return 0;
+}
+
+static struct rr_serial *serial_new(struct rr *rr)
+{
+	struct rr_serial *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->sched_fiber = FIBER_SELF();
+	for (unsigned i = 0; i < rr->nharts; i++) {
+		void *st = mmap(NULL, SERIAL_STACK, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (st == MAP_FAILED) {
+			serial_free(s, i);
+			return NULL;
+		}
+		s->stack[i] = st;
+		s->fiber[i] = FIBER_NEW();
+		if (make_coroutine(&s->ctx[i], &s->sched, st, rr->harts[i]) < 0) {
+			serial_free(s, i + 1);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+void rr_replay_serial_run(struct machine *m)
+{
+	struct rr *rr = m->rr;
+	struct rr_serial *s = serial_new(rr);
+	if (!s) {
+		rr_replay_report(rr->harts[0], "no memory for the serialized "
+				 "replay's hart stacks");
+		return;
+	}
+	rr->serial_ctx = s;
+	bool running = true;
+	while (running && !stopping(rr)) {
+		running = false;
+		for (unsigned i = 0; i < rr->nharts && !stopping(rr); i++) {
+			if (atomic_load_explicit(&rr->harts[i]->finished, memory_order_relaxed))
+				continue;
+			running = true;
+			FIBER_ENTER(s->fiber[i]);
+			swapcontext(&s->sched, &s->ctx[i]);
+		}
+	}
+	rr->serial_ctx = NULL;
+	serial_free(s, rr->nharts);
+}
+
+bool rr_replay_serialized(const struct machine *m)
+{
+	return m->rr && m->rr->replay && m->rr->serial;
+}
