@@ -34,7 +34,7 @@ tsan-rr-test: $(RRV) guests
 	    $(RRV) replay --quiet --serial $(BUILD)/tsan-$$g.rrv || st=1; \
 	done; exit $$st
 
-TEST_TARGETS += rr-test
+TEST_TARGETS += rr-test rr-linux-test
 TSAN_TARGETS += tsan-rr-test
 
 # Debian's Linux on 4 harts (files from mk/linux.mk): recorded, replayed

@@ -7,8 +7,8 @@
 #  2. the racy counter: several 4-hart recordings, lost updates in at least
 #     one and a different value in at least two, each replayed exactly;
 #  3. tampering: a dropped ACQUIRE, a changed TIME value, a changed INPUT
-#     byte and a truncated file are each reported (exit 120 or 121, with the
-#     place), never accepted.
+#     byte, a changed TRAP marker and a truncated file are each reported
+#     (exit 120 or 121, with the place), never accepted.
 set -u
 rrv=$1 gdir=$2 tamper=$3 out=$4
 mkdir -p "$out"
@@ -42,7 +42,7 @@ replay() {
 	fi
 }
 
-for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39; do
+for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39 trap_storm; do
 	for smp in 2 4; do
 		name=$spec-smp$smp
 		extra=
@@ -118,6 +118,12 @@ expect_report() {
 	expect_report "changed TIME" "$out/t-time.rrv" "120" "divergence"
 "$tamper" "$out/uart_echo-smp2.rrv" "$out/t-input.rrv" input >/dev/null &&
 	expect_report "changed INPUT byte" "$out/t-input.rrv" "120" "divergence"
+# Safe points right after an exception are marked (TRAP): trap_storm has
+# them, and one more exception in a marker must not go unnoticed.
+ntrap=$("$rrv" events "$out/trap_storm-smp4.rrv" --kind TRAP | wc -l)
+if [ "$ntrap" -gt 0 ]; then ok "trap_storm-smp4 has $ntrap TRAP markers"; else bad "trap_storm-smp4: no TRAP marker"; fi
+"$tamper" "$out/trap_storm-smp4.rrv" "$out/t-trap.rrv" trap >/dev/null &&
+	expect_report "changed TRAP marker" "$out/t-trap.rrv" "120" "divergence on hart [0-9]* at icount"
 size=$(stat -c %s "$out/amo_counter-smp4.rrv")
 head -c $((size * 2 / 3)) "$out/amo_counter-smp4.rrv" >"$out/t-cut.rrv"
 expect_report "truncated trace" "$out/t-cut.rrv" "121" "cut short at offset"
