@@ -19,6 +19,7 @@
 #include <ucontext.h>
 
 #define SERIAL_STACK (1u << 20)
+#define SERIAL_STACK_PAD (64u << 10)
 
 /* ThreadSanitizer must be told about stack switches (fibers). */
 #ifdef __SANITIZE_THREAD__
@@ -87,7 +88,10 @@ static int make_coroutine(ucontext_t *c, ucontext_t *link, void *stack,
 	if (getcontext(c) != 0)
 		return -1;
 	c->uc_stack.ss_sp = stack;
-	c->uc_stack.ss_size = SERIAL_STACK;
+	/* Zeroed memory above the coroutine's first frame: a frame-pointer
+	 * unwinder (sanitizers' stack traces) reads a little past it and
+	 * must find a null frame there, not the end of the mapping. */
+	c->uc_stack.ss_size = SERIAL_STACK - SERIAL_STACK_PAD;
 	c->uc_link = link;
 	uintptr_t p = (uintptr_t)rh;
 	makecontext(c, (void (*)(void))hart_body, 2, (unsigned)p, (unsigned)(p >> 32));
