@@ -65,8 +65,11 @@ static void hart_body(unsigned lo, unsigned hi)
 	while (rr_replay_step(rh, RR_REPLAY_QUANTUM))
 		rr_serial_yield(rh);
 	atomic_store_explicit(&rh->finished, 1, memory_order_release);
-	FIBER_ENTER(rh->rr->serial_ctx->sched_fiber);
-	/* Returning resumes uc_link, the scheduler. */
+	/* Never return (through uc_link): the function's exit would run on
+	 * the scheduler's fiber, which TSan would see as a broken stack. The
+	 * scheduler does not resume a finished hart. */
+	for (;;)
+		rr_serial_yield(rh);
 }
 
 static void serial_free(struct rr_serial *s, unsigned n)
