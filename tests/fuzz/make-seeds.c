@@ -25,14 +25,17 @@ int main(int argc, char **argv)
 				struct trace_event e;
 				memset(&e, 0, sizeof(e));
 				e.icount = i * 7;
-				e.kind = (uint8_t)(1 + (i + t) % 9);
+				/* Every kind but END, which closes a stream. */
+				e.kind = (uint8_t)(1 + (i + t) % (TRACE_EV_KINDS - 1));
+				if (e.kind == TRACE_EV_END)
+					e.kind = TRACE_EV_TRAP;
 				e.page = 0x80000 + i;
 				e.mode = 1 + (i & 1);
 				e.value = i * 12345;
 				e.ndeps = e.kind == TRACE_EV_ACQUIRE ? 1 : 0;
 				e.deps[0].hart = 0;
 				e.deps[0].seq = i;
-				e.len = e.kind == TRACE_EV_INPUT ? 3 : 0;
+				e.len = e.kind == TRACE_EV_INPUT ? 3 : e.kind == TRACE_EV_TRAP ? 1 : 0;
 				memcpy(e.bytes, "abc", 3);
 				trace_append(w, h, &e);
 			}
