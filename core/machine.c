@@ -553,9 +553,10 @@ int machine_run(struct machine *m, double timeout_s)
 	/* Replay has no asynchronous sources: no input, no timers. */
 	if (!replay && pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
-	unsigned nthreads = rr_replay_serialized(m) ? 1 : m->nharts;
+	bool serial = rr_replay_serialized(m);
+	unsigned nthreads = serial ? 1 : m->nharts;
 	m->harts_running = nthreads;
-	if (rr_replay_serialized(m))
+	if (serial)
 		pthread_create(&m->harts[0]->thread, NULL, serial_main, m);
 	else
 		for (unsigned i = 0; i < m->nharts; i++)

@@ -208,17 +208,23 @@ static void page_add(struct hart *h, struct tb *tb, unsigned which,
 	c->page_heads[s] = tb;
 }
 
-/* Fetch the halfword at vpc through the fetch translation; NULL on fault. */
-static const uint8_t *fetch_ptr(struct hart *h, uint64_t vpc, uint64_t *ppc)
+/* Translate vpc for fetching; false with the exception set on a fault. */
+static bool fetch_translate(struct hart *h, uint64_t vpc, uint64_t *ppc)
 {
 	int cause = mmu_fetch_translate(h, vpc, ppc);
 	if (cause) {
 		h->exc_cause = (uint64_t)cause;
 		h->exc_tval = vpc;
-		return NULL;
+		return false;
 	}
+	return true;
+}
+
+/* The code at a physical pc fetch_translate gave (RAM or ROM). */
+static const uint8_t *code_ptr(struct hart *h, uint64_t ppc)
+{
 	bool wr;
-	const uint8_t *p = machine_phys_ptr(h->m, *ppc, 2, &wr);
+	const uint8_t *p = machine_phys_ptr(h->m, ppc, 2, &wr);
 	assert(p); /* the fetch TLB maps only RAM and ROM */
 	return p;
 }
@@ -239,8 +245,7 @@ static struct tb *tb_alloc(struct hart *h)
 static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
 				uint32_t flags)
 {
-	bool wr;
-	const uint8_t *p = machine_phys_ptr(h->m, ppc, 2, &wr);
+	const uint8_t *p = code_ptr(h, ppc);
 	struct tb *tb = tb_alloc(h);
 	memset(tb, 0, sizeof(*tb));
 	tb->vpc = vpc;
@@ -259,10 +264,9 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
 				if (n)
 					break;
 				uint64_t ppc2;
-				const uint8_t *p2 = fetch_ptr(h, pc + 2, &ppc2);
-				if (!p2)
+				if (!fetch_translate(h, pc + 2, &ppc2))
 					return NULL;
-				raw |= (uint32_t)gmem_read(p2, 2) << 16;
+				raw |= (uint32_t)gmem_read(code_ptr(h, ppc2), 2) << 16;
 				tb->page[1] = ppc2 >> PAGE_SHIFT;
 			} else {
 				raw |= (uint32_t)gmem_read(p + 2, 2) << 16;
@@ -313,7 +317,7 @@ static bool second_page_ok(struct hart *h, const struct tb *tb, bool *fault)
 	*fault = false;
 	if (tb->page[1] == TB_NO_PAGE)
 		return true;
-	if (!fetch_ptr(h, tb->vpc + 2, &ppc2)) {
+	if (!fetch_translate(h, tb->vpc + 2, &ppc2)) {
 		*fault = true;
 		return false;
 	}
@@ -327,7 +331,7 @@ struct tb *tb_lookup(struct hart *h, uint64_t pc)
 	uint64_t ppc;
 	/* Every lookup translates pc through the fetch TLB, so the jump
 	 * cache below is only a cache of blocks, never of translations. */
-	if (!fetch_ptr(h, pc, &ppc))
+	if (!fetch_translate(h, pc, &ppc))
 		return NULL;
 	struct tb **jce = &c->jc[jc_of(pc)];
 	struct tb *tb = *jce;

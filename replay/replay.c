@@ -59,6 +59,7 @@ static int describe(char *buf, size_t len, const struct trace_event *e)
 		o += (size_t)snprintf(buf + o, len - o, " value %#" PRIx64, e->value);
 		break;
 	case TRACE_EV_IRQ:
+	case TRACE_EV_TRAP:
 		o += (size_t)snprintf(buf + o, len - o, " cause %#" PRIx64 " pc %#" PRIx64,
 				      e->value, e->addr);
 		break;
@@ -141,11 +142,6 @@ static void consumed(struct rr_hart *rh)
 		rh->rr->serial_progress++; /* one thread: a plain counter */
 }
 
-static bool stopping(const struct rr *rr)
-{
-	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
-}
-
 /* ---- applying events ---- */
 
 static bool page_to_index(struct rr_hart *rh, uint64_t page, uint64_t *idx)
@@ -204,7 +200,7 @@ static bool wait_deps(struct rr_hart *rh)
 	while ((k = unmet_dep(rh)) >= 0) {
 		const struct trace_dep *d = &e->deps[k];
 		struct rr_hart *o = rr->harts[d->hart];
-		if (stopping(rr))
+		if (rr_stopping(rr))
 			return false;
 		/* That hart is done and will never get there: because its
 		 * stream was cut short (the run simply ends here), or because
@@ -224,7 +220,7 @@ static bool wait_deps(struct rr_hart *rh)
 			 * none ever will. */
 			uint64_t before = rr->serial_progress;
 			rr_serial_yield(rh);
-			if (!stopping(rr) && rr->serial_progress == before) {
+			if (!rr_stopping(rr) && rr->serial_progress == before) {
 				report_unreached(rh, d);
 				return false;
 			}
@@ -288,7 +284,7 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 {
 	struct hart *h = rh->h;
 	for (;;) {
-		if (stopping(rh->rr) || !peek(rh))
+		if (rr_stopping(rh->rr) || !peek(rh))
 			return RR_ABORT;
 		const struct trace_event *e = &rh->ev;
 		if (e->kind == TRACE_EV_END && e->icount == h->insn_icount)
@@ -326,7 +322,7 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 
 bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out)
 {
-	if (stopping(rh->rr) || !peek(rh))
+	if (rr_stopping(rh->rr) || !peek(rh))
 		return false;
 	if (rh->ev.icount != rh->h->insn_icount || rh->ev.kind != kind) {
 		rr_replay_report(rh, "the replay observes %s here, the log does not",
@@ -347,7 +343,7 @@ bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out)
 void rr_replay_exception(struct rr_hart *rh, uint64_t cause)
 {
 	struct hart *h = rh->h;
-	if (stopping(rh->rr) || !peek(rh) || rh->ev.kind != TRACE_EV_TRAP ||
+	if (rr_stopping(rh->rr) || !peek(rh) || rh->ev.kind != TRACE_EV_TRAP ||
 	    rh->ev.icount != h->icount)
 		return;
 	if (--rh->ev.len)
@@ -371,7 +367,7 @@ static int process_boundary(struct rr_hart *rh)
 	struct machine *m = rh->rr->m;
 	h->insn_icount = h->icount;
 	for (;;) {
-		if (stopping(rh->rr) || !peek(rh))
+		if (rr_stopping(rh->rr) || !peek(rh))
 			return BOUNDARY_STOP;
 		const struct trace_event *e = &rh->ev;
 		if (e->icount < h->icount) {
@@ -456,7 +452,7 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		/* Requests to reach a safe point (own CSR writes, xRET) are
 		 * served right here; nothing asynchronous kicks a replay. */
 		atomic_store_explicit(&h->exit_request, 0, memory_order_relaxed);
-		if (stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
+		if (rr_stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
 			return false;
 		if (h->in_wfi) {
 			if (!trap_wfi_wakeup(h)) {

@@ -118,6 +118,12 @@ static bool in_insn(const struct rr_hart *rh)
 	return !rh->at_boundary;
 }
 
+static void drop_if_maps(struct tlb_entry *e, uintptr_t host)
+{
+	if (e->tag != TLB_INVALID && tlb_entry_host(e) == host)
+		e->tag = TLB_INVALID;
+}
+
 /*
  * Give up rights to page idx down to `keep` (0 or RR_R): drop the TLB
  * entries that grant more, the code translated from it when read rights
@@ -136,14 +142,11 @@ void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep)
 	for (unsigned m = 0; m < TLB_NMODES; m++) {
 		struct tlb_set *s = &h->tlbs[m];
 		for (unsigned i = 0; i < TLB_SIZE; i++) {
-			if (s->w[i].tag != TLB_INVALID && tlb_entry_host(&s->w[i]) == host)
-				s->w[i].tag = TLB_INVALID;
+			drop_if_maps(&s->w[i], host);
 			if (keep & RR_R)
 				continue;
-			if (s->r[i].tag != TLB_INVALID && tlb_entry_host(&s->r[i]) == host)
-				s->r[i].tag = TLB_INVALID;
-			if (s->x[i].tag != TLB_INVALID && tlb_entry_host(&s->x[i]) == host)
-				s->x[i].tag = TLB_INVALID;
+			drop_if_maps(&s->r[i], host);
+			drop_if_maps(&s->x[i], host);
 		}
 	}
 	if (h->resv_valid && (h->resv_addr >> PAGE_SHIFT) == (paddr >> PAGE_SHIFT))
@@ -192,11 +195,6 @@ static void service_mailbox(struct rr_hart *rh, bool may_defer)
 	}
 }
 
-static bool stopping(const struct rr *rr)
-{
-	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
-}
-
 /* One round of waiting: answer our own mailbox, let others run. */
 static void wait_round(struct rr_hart *rh, unsigned *spins)
 {
@@ -213,7 +211,7 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 	uint64_t self = 1ull << rh->id;
 
 	while (atomic_flag_test_and_set_explicit(&pg->lock, memory_order_acquire)) {
-		if (stopping(rr))
+		if (rr_stopping(rr))
 			return RR_ABORT;
 		wait_round(rh, &spins);
 	}
@@ -233,7 +231,7 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		unsigned j = (unsigned)__builtin_ctzll(b);
 		struct rr_slot *s = &rr->harts[j]->slot[rh->id];
 		while (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_ACKED) {
-			if (stopping(rr)) {
+			if (rr_stopping(rr)) {
 				atomic_flag_clear_explicit(&pg->lock, memory_order_release);
 				return RR_ABORT;
 			}

@@ -101,6 +101,12 @@ struct rr {
 
 };
 
+/* The machine is stopping (exit, divergence): waits must give up. */
+static inline bool rr_stopping(const struct rr *rr)
+{
+	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
+}
+
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked);
 uint64_t rr_index_page(const struct rr *rr, uint64_t idx);
 uint64_t rr_digest(const struct hart *h);

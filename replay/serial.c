@@ -46,11 +46,6 @@ struct rr_serial {
 	void *stack[MAX_HARTS];
 };
 
-static bool stopping(const struct rr *rr)
-{
-	return atomic_load_explicit(&rr->m->stop, memory_order_acquire);
-}
-
 void rr_serial_yield(struct rr_hart *rh)
 {
 	struct rr_serial *s = rh->rr->serial_ctx;
@@ -135,9 +130,9 @@ void rr_replay_serial_run(struct machine *m)
 	}
 	rr->serial_ctx = s;
 	bool running = true;
-	while (running && !stopping(rr)) {
+	while (running && !rr_stopping(rr)) {
 		running = false;
-		for (unsigned i = 0; i < rr->nharts && !stopping(rr); i++) {
+		for (unsigned i = 0; i < rr->nharts && !rr_stopping(rr); i++) {
 			if (atomic_load_explicit(&rr->harts[i]->finished, memory_order_relaxed))
 				continue;
 			running = true;
