@@ -7,6 +7,7 @@
 
 #include "core/machine.h"
 #include "devices/clint.h"
+#include "devices/rrv_ctl.h"
 #include "devices/sifive_test.h"
 #include "devices/uart.h"
 
@@ -119,6 +120,13 @@ static int build_soc(void *fdt, const struct dtb_params *p)
 	e |= fdt_property(fdt, "compatible", test_compat, sizeof(test_compat));
 	e |= prop_reg(fdt, SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE);
 	e |= fdt_property_u32(fdt, "phandle", PH_TEST);
+	e |= fdt_end_node(fdt);
+
+	/* rrv's control device (devices/rrv_ctl.h): snapshot requests. */
+	snprintf(name, sizeof(name), "rrv-control@%llx", (unsigned long long)RRV_CTL_BASE);
+	e |= fdt_begin_node(fdt, name);
+	e |= fdt_property_string(fdt, "compatible", "rrv,control");
+	e |= prop_reg(fdt, RRV_CTL_BASE, RRV_CTL_SIZE);
 	e |= fdt_end_node(fdt);
 
 	e |= fdt_end_node(fdt);

@@ -134,6 +134,9 @@ void *hart_thread(void *arg)
 		if (atomic_load_explicit(&h->exit_request, memory_order_relaxed) &&
 		    !hart_safe_point(h))
 			break;
+		if (atomic_load_explicit(&m->pause.requested, memory_order_acquire) &&
+		    !machine_park(h))
+			break;
 		if (h->in_wfi) {
 			wfi_sleep(h);
 			continue;
@@ -147,10 +150,18 @@ void *hart_thread(void *arg)
 			budget = HART_QUANTUM;
 		if (h->rr)
 			budget = rr_record_budget(h, budget);
+		struct machine_pause *p = &m->pause;
+		bool icount_trigger = h->id == p->at_hart && p->at_icount && !p->fired;
+		if (icount_trigger && p->at_icount - h->icount < budget)
+			budget = p->at_icount - h->icount;
 		h->insn_icount = h->icount;
 		exec_run(h, budget);
 		if (h->rr)
 			rr_record_boundary(h);
+		if (icount_trigger && h->icount >= p->at_icount) {
+			p->fired = true;
+			machine_request_pause(m);
+		}
 	}
 	return NULL;
 }

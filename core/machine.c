@@ -20,6 +20,7 @@
 #include "core/riscv.h"
 #include "devices/clint.h"
 #include "devices/plic.h"
+#include "devices/rrv_ctl.h"
 #include "devices/sifive_test.h"
 #include "devices/uart.h"
 #include "replay/rr.h"
@@ -43,9 +44,18 @@ static uint64_t host_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+#define NS_PER_TICK (1000000000ull / CLINT_TIMEBASE_HZ)
+
 uint64_t machine_mtime(struct machine *m)
 {
-	return (host_ns() - m->t0_ns) / (1000000000ull / CLINT_TIMEBASE_HZ);
+	return (host_ns() - m->t0_ns) / NS_PER_TICK;
+}
+
+void machine_set_mtime(struct machine *m, uint64_t ticks)
+{
+	/* t0 may lie before the host clock's origin: unsigned wrap-around
+	 * keeps the difference right. */
+	m->t0_ns = host_ns() - ticks * NS_PER_TICK;
 }
 
 static void poke_io_thread(struct machine *m)
@@ -58,8 +68,28 @@ static void poke_io_thread(struct machine *m)
 
 /* ---- device callbacks (all run under io_lock) ---- */
 
+/* The --snapshot-on output:TEXT trigger: a running match (the text is a
+ * short literal; on a mismatch the match restarts, which is exact for
+ * texts whose prefix does not recur, like "~ # " or "login:"). */
+static void match_output(struct machine *m, uint8_t byte)
+{
+	struct machine_pause *p = &m->pause;
+	if (!p->on_output || p->fired)
+		return;
+	if ((uint8_t)p->on_output[p->out_match] != byte)
+		p->out_match = (uint8_t)p->on_output[0] == byte;
+	else
+		p->out_match++;
+	if (!p->on_output[p->out_match]) {
+		p->out_match = 0;
+		p->fired = true;
+		machine_request_pause(m);
+	}
+}
+
 void machine_console_out(struct machine *m, uint8_t byte)
 {
+	match_output(m, byte);
 	if (m->rr) {
 		rr_output(m->rr, byte);
 		if (m->rr->replay && m->rr->quiet)
@@ -162,6 +192,13 @@ static uint64_t clint_read_wrapped(void *opaque, uint64_t off, unsigned size)
 	return m->clint_raw.read(m->clint_raw.opaque, off, size);
 }
 
+static void ctl_command(void *ctx, unsigned command)
+{
+	struct machine *m = ctx;
+	if (command == RRV_CTL_CMD_SNAPSHOT && m->pause.on_guest)
+		machine_request_pause(m);
+}
+
 static void add_dev(struct machine *m, struct mmio_dev d)
 {
 	m->devs[m->ndevs++] = d;
@@ -189,6 +226,8 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 	pthread_mutex_init(&m->io_lock, NULL);
 	pthread_mutex_init(&m->done_lock, NULL);
 	pthread_cond_init(&m->done_cond, NULL);
+	pthread_mutex_init(&m->pause.lock, NULL);
+	pthread_cond_init(&m->pause.cond, NULL);
 	if (pipe2(m->wake_pipe, O_NONBLOCK | O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto out_free;
@@ -198,13 +237,15 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 	m->uart = uart_new(uart_tx, uart_rx, m, uart_irq, m);
 	m->clint = clint_new(m->nharts, clint_now, clint_mip, m);
 	m->finisher = sifive_test_new(finisher_exit, m);
-	if (!m->plic || !m->uart || !m->clint || !m->finisher) {
+	m->ctl = rrv_ctl_new(ctl_command, m);
+	if (!m->plic || !m->uart || !m->clint || !m->finisher || !m->ctl) {
 		snprintf(err, errlen, "out of memory");
 		goto out_free;
 	}
 	uart_set_rx_return(m->uart, uart_rx_return);
 	add_dev(m, uart_mmio(m->uart));
 	add_dev(m, sifive_test_mmio(m->finisher));
+	add_dev(m, rrv_ctl_mmio(m->ctl));
 	add_dev(m, plic_mmio(m->plic));
 	m->clint_raw = clint_mmio(m->clint);
 	struct mmio_dev cd = m->clint_raw;
@@ -241,6 +282,7 @@ void machine_free(struct machine *m)
 	plic_free(m->plic);
 	if (m->finisher)
 		sifive_test_free(m->finisher);
+	rrv_ctl_free(m->ctl);
 	if (m->ram)
 		munmap(m->ram, m->ram_size);
 	if (m->wake_pipe[0] > 0) {
@@ -409,6 +451,65 @@ void machine_request_exit(struct machine *m, enum machine_exit why, int code)
 	poke_io_thread(m);
 }
 
+/* ---- snapshots: stopping every hart at an instruction boundary ---- */
+
+void machine_request_pause(struct machine *m)
+{
+	if (!m->pause.take)
+		return;
+	atomic_store_explicit(&m->pause.requested, 1, memory_order_release);
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_kick(m->harts[i]);
+}
+
+static bool stopping(const struct machine *m)
+{
+	return atomic_load_explicit(&m->stop, memory_order_acquire);
+}
+
+/*
+ * Park at this safe point until the pause ends. The last hart to park
+ * takes the snapshot. A recording hart keeps answering revocations while
+ * parked (a hart still inside an instruction may be waiting for one before
+ * it can reach its own safe point), hence the short timed waits.
+ */
+bool machine_park(struct hart *h)
+{
+	struct machine *m = h->m;
+	struct machine_pause *p = &m->pause;
+	pthread_mutex_lock(&p->lock);
+	uint64_t gen = p->gen;
+	if (++p->parked == m->nharts) {
+		pthread_mutex_unlock(&p->lock);
+		/* Ending the run comes before anyone is let go: not one more
+		 * instruction after a --stop-after-snapshot snapshot. */
+		if (!stopping(m) && !p->take(p->ctx, m))
+			machine_request_exit(m, EXIT_SNAPSHOT, 0);
+		pthread_mutex_lock(&p->lock);
+		atomic_store_explicit(&p->requested, 0, memory_order_release);
+		p->gen++;
+		pthread_cond_broadcast(&p->cond);
+	}
+	while (p->gen == gen && !stopping(m)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 1000000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+		if (h->rr && p->gen == gen) {
+			pthread_mutex_unlock(&p->lock);
+			rr_record_parked(h);
+			pthread_mutex_lock(&p->lock);
+		}
+	}
+	p->parked--;
+	pthread_mutex_unlock(&p->lock);
+	return !stopping(m);
+}
+
 /* ---- the I/O thread: host input and the CLINT timer ---- */
 
 /*
@@ -532,6 +633,7 @@ static int exit_status(const struct machine *m)
 		return m->exit_code > 255 ? 255 : m->exit_code;
 	case EXIT_RESET:
 	case EXIT_USER:
+	case EXIT_SNAPSHOT:
 		return 0;
 	case EXIT_TIMEOUT:
 		return RRV_EXIT_TIMEOUT;
@@ -544,10 +646,12 @@ static int exit_status(const struct machine *m)
 
 int machine_run(struct machine *m, double timeout_s)
 {
-	uint64_t rom_words[2] = { m->entry, m->dtb_addr };
-	memcpy(m->rom + 24, rom_words, sizeof(rom_words));
-	for (unsigned i = 0; i < m->nharts; i++)
-		hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
+	if (!m->restored) {
+		uint64_t rom_words[2] = { m->entry, m->dtb_addr };
+		memcpy(m->rom + 24, rom_words, sizeof(rom_words));
+		for (unsigned i = 0; i < m->nharts; i++)
+			hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
+	}
 	bool replay = rr_replaying(m);
 	console_init(&m->console, replay ? -1 : m->cfg.input_fd);
 	/* Replay has no asynchronous sources: no input, no timers. */

@@ -23,7 +23,35 @@ struct uart;
 struct clint;
 struct plic;
 struct sifive_test;
+struct rrv_ctl;
 struct rr;
+
+/*
+ * Stopping every hart at an instruction boundary to take a snapshot
+ * (DESIGN.md §7). Any thread may request it (a trigger: console output,
+ * hart 0's icount, the guest's control device, Ctrl-A s); hart threads
+ * park at their next safe point, and the last one to park calls `take`
+ * with every hart stopped, then all go on (or the run ends when `take`
+ * says so). Serialized replay parks its harts itself (replay/).
+ */
+struct machine;
+typedef bool (*machine_pause_fn)(void *ctx, struct machine *m);
+struct machine_pause {
+	_Atomic int requested;       /* any thread sets, the taker clears */
+	pthread_mutex_t lock;        /* parked, gen */
+	pthread_cond_t cond;
+	unsigned parked;
+	uint64_t gen;                /* bumped when a pause ends */
+	machine_pause_fn take;       /* NULL: triggers are ignored */
+	void *ctx;
+	/* Triggers (set before the run, then read-only except as noted). */
+	uint64_t at_icount;          /* hart at_hart reaching it; 0 = none */
+	unsigned at_hart;
+	const char *on_output;       /* console text; NULL = none */
+	size_t out_match;            /* bytes of on_output matched (io_lock) */
+	bool on_guest;               /* the control device's request */
+	bool fired;                  /* one snapshot per trigger spec */
+};
 
 struct machine_config {
 	unsigned nharts;
@@ -47,6 +75,7 @@ enum machine_exit {
 	EXIT_INSN_LIMIT,  /* --max-insns */
 	EXIT_ERROR,       /* emulator error (message printed) */
 	EXIT_USER,        /* Ctrl-A x on the console */
+	EXIT_SNAPSHOT,    /* --stop-after-snapshot: the snapshot was taken */
 };
 
 #define RRV_EXIT_USAGE 2
@@ -70,6 +99,7 @@ struct machine {
 	struct clint *clint;
 	struct plic *plic;
 	struct sifive_test *finisher;
+	struct rrv_ctl *ctl;
 	struct mmio_dev clint_raw;  /* the CLINT's own callbacks (wrapped) */
 
 	/* HTIF (when the ELF defines tohost): physical address or 0. */
@@ -91,6 +121,10 @@ struct machine {
 
 	/* Host clock origin for mtime (10 MHz). */
 	uint64_t t0_ns;
+
+	/* The state came from a snapshot: machine_run must not reset it. */
+	bool restored;
+	struct machine_pause pause;
 
 	/* UART input queue, filled by the I/O thread (under io_lock). */
 	uint8_t inq[4096];
@@ -138,6 +172,14 @@ void machine_input_push(struct machine *m, const uint8_t *buf, size_t n);
 
 /* mtime: 10 MHz ticks since the machine started. */
 uint64_t machine_mtime(struct machine *m);
+/* Make machine_mtime() continue from `ticks` (restoring a snapshot). */
+void machine_set_mtime(struct machine *m, uint64_t ticks);
+
+/* Ask every hart to stop for a snapshot (a trigger fired). Any thread. */
+void machine_request_pause(struct machine *m);
+/* A hart thread at a safe point parks if a pause is requested; false if
+ * the machine is stopping. */
+bool machine_park(struct hart *h);
 
 /* Physical memory: host pointer for [paddr, paddr+len) if it is RAM or ROM
  * (writable reports whether stores may go there directly), else NULL. */

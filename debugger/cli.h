@@ -12,6 +12,10 @@ struct run_opts {
 	const char *output;   /* record: -o TRACE */
 	double timeout;
 	bool stats;
+	/* Snapshots (DESIGN.md §7). */
+	const char *save_snapshot, *snapshot_on, *restore;
+	bool stop_after_snapshot;
+	bool smp_given, memory_given;
 };
 
 enum parse_mode { PARSE_RUN, PARSE_DUMP, PARSE_RECORD };
@@ -23,6 +27,9 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 void cli_default_opts(struct run_opts *o);
 double cli_now(void);
 void cli_print_stats(const struct machine *m, double seconds);
+
+/* Usage text lines for the snapshot options (run, record). */
+extern const char cli_snapshot_usage[];
 
 int dbg_cmd_record(int argc, char **argv);
 int dbg_cmd_replay(int argc, char **argv);

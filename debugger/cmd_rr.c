@@ -6,11 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/hart.h"
 #include "debugger/cli.h"
+#include "debugger/cmd_snap.h"
+#include "replay/rr_snap.h"
 #include "replay/rr.h"
 #include "replay/rr_trace.h"
 
@@ -60,13 +63,18 @@ static void config_text(const struct run_opts *o, int argc, char **argv,
 			char *buf, size_t len)
 {
 	const struct machine_config *c = &o->cfg;
+	uint64_t id[2] = { 0, 0 };
+	if (getrandom(id, sizeof(id), 0) != sizeof(id))
+		id[0] = (uint64_t)(cli_now() * 1e9) ^ ((uint64_t)getpid() << 32);
 	int n = snprintf(buf, len,
 		"harts=%u\nram=%" PRIu64 "\nbios=%s\nkernel=%s\ninitrd=%s\ndtb=%s\n"
-		"bootargs=%s\nmax_insns=%" PRIu64 "\ninput=%s\nrrv=record\ncommand=",
+		"bootargs=%s\nmax_insns=%" PRIu64 "\ninput=%s\nrrv=record\n"
+		"trace_id=%016" PRIx64 "%016" PRIx64 "\nrestored=%s\ncommand=",
 		c->nharts, c->ram_size, c->bios ? "yes" : "", c->kernel ? "yes" : "",
 		c->initrd ? "yes" : "", c->dtb ? "yes" : "",
 		c->bootargs ? c->bootargs : "", c->max_insns,
-		o->input ? o->input : "stdin");
+		o->input ? o->input : "stdin", id[0], id[1],
+		o->restore ? o->restore : "");
 	for (int i = 0; i < argc && n > 0 && (size_t)n < len; i++)
 		n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? " " : "rrv ", argv[i]);
 	if (n > 0 && (size_t)n < len - 1) {
@@ -102,12 +110,17 @@ int dbg_cmd_record(int argc, char **argv)
 		}
 	}
 	char err[512];
-	struct machine *m = machine_new(&o.cfg, err, sizeof(err));
-	if (!m) {
+	struct machine *m = NULL;
+	struct rr_snap_file snapf = { 0 };
+	if (o.restore) {
+		int st = snap_cli_restore(o.restore, &o, o.smp_given, o.memory_given,
+					  &snapf, &m);
+		if (st)
+			return st;
+	} else if (!(m = machine_new(&o.cfg, err, sizeof(err)))) {
 		fprintf(stderr, "rrv: %s\n", err);
 		return 1;
-	}
-	if (machine_load_boot(m, err, sizeof(err)) < 0) {
+	} else if (machine_load_boot(m, err, sizeof(err)) < 0) {
 		fprintf(stderr, "rrv: %s\n", err);
 		machine_free(m);
 		return RRV_EXIT_USAGE;
@@ -121,6 +134,17 @@ int dbg_cmd_record(int argc, char **argv)
 		machine_free(m);
 		return 1;
 	}
+	/* A recording from a snapshot starts from the machine it holds. */
+	if (snapf.blob && trace_writer_snapshot(w, snapf.blob, snapf.len, err,
+						sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s: %s\n", o.output, err);
+		struct trace_end e = { 0 };
+		trace_writer_close(w, &e, err, sizeof(err));
+		rr_snap_close(&snapf);
+		machine_free(m);
+		return 1;
+	}
+	rr_snap_close(&snapf);
 	struct image_ref refs[4];
 	unsigned nrefs = image_refs(&o.cfg, refs);
 	for (unsigned i = 0; i < nrefs; i++) {
@@ -148,6 +172,18 @@ int dbg_cmd_record(int argc, char **argv)
 		machine_free(m);
 		return 1;
 	}
+	struct snap_session snap = {
+		.path = o.save_snapshot, .when = o.snapshot_on,
+		.stop_after = o.stop_after_snapshot, .source = "record", .rr = rr,
+	};
+	if ((r = snap_cli_arm(&snap, m)) != 0) {
+		struct trace_end e = { 0 };
+		trace_writer_close(w, &e, err, sizeof(err));
+		unlink(o.output);
+		rr_free(rr);
+		machine_free(m);
+		return r;
+	}
 	double t0 = cli_now();
 	int status = machine_run(m, o.timeout);
 	double dt = cli_now() - t0;
@@ -155,6 +191,9 @@ int dbg_cmd_record(int argc, char **argv)
 		fprintf(stderr, "rrv: timeout after %.3g s\n", o.timeout);
 	else if (m->exit_reason == EXIT_INSN_LIMIT)
 		fprintf(stderr, "rrv: instruction limit %" PRIu64 " reached\n", o.cfg.max_insns);
+	snap_cli_report(&snap);
+	if (snap.failed)
+		status = 1;
 	struct trace_end end = {
 		.reason = (uint8_t)m->exit_reason, .exit_code = status,
 		.output_hash = rr_output_hash(rr), .output_bytes = rr_output_bytes(rr),
@@ -182,7 +221,7 @@ int dbg_cmd_record(int argc, char **argv)
 }
 
 static const char usage_replay[] =
-"usage: rrv replay [--serial] [--quiet] [--stats] TRACE\n"
+"usage: rrv replay [--serial] [--quiet] [--stats] [snapshot options] TRACE\n"
 "\n"
 "Replay a recorded run exactly, from the trace alone (it never reads\n"
 "stdin), print the guest's output again and exit with the recorded exit\n"
@@ -196,11 +235,20 @@ static const char usage_replay[] =
 "             host thread per hart running in parallel\n"
 "  --quiet    do not print the guest's output\n"
 "  --stats    print instruction counts and speed at the end\n"
+"  --save-snapshot FILE, --snapshot-on WHEN, --stop-after-snapshot\n"
+"             save the machine and each hart's trace position when WHEN\n"
+"             fires (output:TEXT, icount:N for hart 0, guest); implies\n"
+"             --serial, which stops every hart at a boundary the trace's\n"
+"             dependencies allow\n"
+"  --restore FILE\n"
+"             continue the replay from a snapshot taken while replaying\n"
+"             this same trace, checking everything to the end\n"
 "\n"
 "exit status: the recorded one when the replay is identical; 120 on a\n"
 "divergence (reported with hart, icount, pc and the last events); 121 when\n"
 "the trace was cut short (replayed up to its end); 1 for an unreadable or\n"
-"damaged trace; 2 for a bad option.\n";
+"damaged trace or snapshot; 2 for a bad option or a snapshot that does not\n"
+"belong to the trace.\n";
 
 /* Write the trace's images to files in dir and point cfg at them. */
 static int extract_images(struct trace_reader *tr, const char *dir,
@@ -232,16 +280,124 @@ static int extract_images(struct trace_reader *tr, const char *dir,
 	return 0;
 }
 
+/* The trace's identity, which snapshots taken while replaying it carry:
+ * its recorded trace_id, or (older traces) a hash of its CONFIG. */
+static void trace_identity(struct trace_reader *tr, char *buf, size_t len)
+{
+	if (trace_config_get(tr, "trace_id", buf, len) && buf[0])
+		return;
+	const char *cfg = trace_config(tr);
+	uint8_t sum[32];
+	trace_sha256(cfg, strlen(cfg), sum);
+	int n = snprintf(buf, len, "config-");
+	for (int i = 0; i < 16 && n > 0 && (size_t)n + 2 < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%02x", sum[i]);
+}
+
+/* Config lines naming the trace's images, for snapshots taken from it. */
+static void image_origin(struct trace_reader *tr, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (unsigned i = 0; i < trace_nimages(tr) && o + 80 < len; i++) {
+		const struct trace_image *im = trace_image(tr, i);
+		o += (size_t)snprintf(buf + o, len - o, "image.%s=", im->name);
+		for (int k = 0; k < 32; k++)
+			o += (size_t)snprintf(buf + o, len - o, "%02x", im->sha256[k]);
+		o += (size_t)snprintf(buf + o, len - o, "\n");
+	}
+}
+
+/* Build the machine a replay starts from: the boot images, the snapshot
+ * the recording started from, or a snapshot taken during a replay of this
+ * trace (--restore). 0, or an exit status after a message. */
+static int replay_machine(struct trace_reader *tr, const char *path,
+			  const char *restore, struct run_opts *o,
+			  const char *dir, char paths[4][512],
+			  struct rr_snap_file *snapf, struct machine **out)
+{
+	char err[512];
+	*out = NULL;
+	if (restore) {
+		/* The snapshot holds memory: no images, and the trace's own
+		 * harts and RAM size are what it must match. */
+		o->cfg.bootargs = NULL;
+		return snap_cli_restore(restore, o, true, true, snapf, out);
+	}
+	uint8_t *blob;
+	size_t blen;
+	int has = trace_snapshot_blob(tr, &blob, &blen, err, sizeof(err));
+	if (has < 0) {
+		fprintf(stderr, "rrv: %s: %s\n", path, err);
+		return 1;
+	}
+	struct machine *m = NULL;
+	if (has) {
+		m = machine_new(&o->cfg, err, sizeof(err));
+		if (!m || snap_restore_machine(m, blob, blen, err, sizeof(err)) < 0) {
+			fprintf(stderr, "rrv: %s: the snapshot it starts from: %s\n", path, err);
+			free(blob);
+			machine_free(m);
+			return 1;
+		}
+		free(blob);
+	} else if (extract_images(tr, dir, &o->cfg, paths, err, sizeof(err)) < 0 ||
+		   !(m = machine_new(&o->cfg, err, sizeof(err))) ||
+		   machine_load_boot(m, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s: %s\n", path, err);
+		machine_free(m);
+		return 1;
+	}
+	*out = m;
+	return 0;
+}
+
+/* --restore: the snapshot must come from a replay of this very trace. */
+static int check_restore_origin(struct rr_snap_file *f, struct trace_reader *tr,
+				const char *restore, const char *id)
+{
+	char v[128], origin[4096];
+	image_origin(tr, origin, sizeof(origin));
+	if (!rr_snap_config(f, "source", v, sizeof(v)) || strcmp(v, "replay")) {
+		fprintf(stderr, "rrv: %s: not taken during a replay (it comes from `rrv %s`); "
+			"use `rrv run --restore` or `rrv record --restore`\n", restore, v);
+		return RRV_EXIT_USAGE;
+	}
+	if (!rr_snap_config(f, "trace_id", v, sizeof(v)) || strcmp(v, id)) {
+		fprintf(stderr, "rrv: %s: taken while replaying another trace (id %s; "
+			"this trace is %s)\n", restore, v, id);
+		return RRV_EXIT_USAGE;
+	}
+	for (const char *p = origin; *p;) {
+		const char *eq = strchr(p, '='), *nl = strchr(p, '\n');
+		char key[64];
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - p), p);
+		if (!rr_snap_config(f, key, v, sizeof(v)) ||
+		    strncmp(v, eq + 1, (size_t)(nl - eq - 1))) {
+			fprintf(stderr, "rrv: %s: the snapshot's %s differs from the trace's\n",
+				restore, key);
+			return RRV_EXIT_USAGE;
+		}
+		p = nl + 1;
+	}
+	return 0;
+}
+
 int dbg_cmd_replay(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "serial", no_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "save-snapshot", required_argument, NULL, 'o' },
+		{ "snapshot-on", required_argument, NULL, 'w' },
+		{ "stop-after-snapshot", no_argument, NULL, 'x' },
+		{ "restore", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool serial = false, quiet = false, stats = false;
+	bool serial = false, quiet = false, stats = false, stop_after = false;
+	const char *save = NULL, *when = NULL, *restore = NULL;
 	int c;
 	opterr = 0;
 	optind = 1;
@@ -251,6 +407,14 @@ int dbg_cmd_replay(int argc, char **argv)
 		case 'q': quiet = true; break;
 		case 'S': stats = true; break;
 		case 'h': fputs(usage_replay, stdout); return 0;
+		case 'o': save = optarg; break;
+		case 'w': when = optarg; break;
+		case 'x': stop_after = true; break;
+		case 'r': restore = optarg; break;
+		case ':':
+			fprintf(stderr, "rrv: option '%s' needs a value (see `rrv replay --help`)\n",
+				argv[optind - 1]);
+			return RRV_EXIT_USAGE;
 		default:
 			fprintf(stderr, "rrv: unknown option '%s' (see `rrv replay --help`)\n",
 				argv[optind - 1]);
@@ -261,6 +425,11 @@ int dbg_cmd_replay(int argc, char **argv)
 		fprintf(stderr, "rrv: replay takes one trace file (see `rrv replay --help`)\n");
 		return RRV_EXIT_USAGE;
 	}
+	int st = snap_cli_check(save, when, stop_after);
+	if (st)
+		return st;
+	if (save)
+		serial = true; /* the serialized scheduler parks every hart */
 	const char *path = argv[optind];
 	char err[512];
 	struct trace_reader *tr = trace_open(path, err, sizeof(err));
@@ -291,10 +460,18 @@ int dbg_cmd_replay(int argc, char **argv)
 	struct machine *m = NULL;
 	struct rr *rr = NULL;
 	struct rr_trace_play *play = NULL;
-	if (extract_images(tr, dir, &o.cfg, paths, err, sizeof(err)) < 0 ||
-	    !(m = machine_new(&o.cfg, err, sizeof(err))) ||
-	    machine_load_boot(m, err, sizeof(err)) < 0) {
-		fprintf(stderr, "rrv: %s: %s\n", path, err);
+	struct rr_snap_file snapf = { 0 };
+	struct snap_session snap = {
+		.path = save, .when = when, .stop_after = stop_after, .source = "replay",
+	};
+	trace_identity(tr, snap.trace_id, sizeof(snap.trace_id));
+	image_origin(tr, snap.origin, sizeof(snap.origin));
+	if ((st = replay_machine(tr, path, restore, &o, dir, paths, &snapf, &m)) != 0) {
+		status = st;
+		goto out;
+	}
+	if (restore && (st = check_restore_origin(&snapf, tr, restore, snap.trace_id))) {
+		status = st;
 		goto out;
 	}
 	play = rr_trace_play_new(tr);
@@ -303,18 +480,35 @@ int dbg_cmd_replay(int argc, char **argv)
 		fprintf(stderr, "rrv: %s\n", play ? err : "out of memory");
 		goto out;
 	}
+	if (restore && rr_snap_restore_positions(rr, snapf.blob, snapf.len, snap.trace_id,
+						 err, sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s: %s\n", restore, err);
+		status = RRV_EXIT_USAGE;
+		goto out;
+	}
+	snap.rr = rr;
+	if ((st = snap_cli_arm(&snap, m)) != 0) {
+		status = st;
+		goto out;
+	}
 	double t0 = cli_now();
 	machine_run(m, 0);
 	double dt = cli_now() - t0;
+	snap_cli_report(&snap);
 	if (stats)
 		cli_print_stats(m, dt);
 	struct trace_end end;
 	bool have_end = trace_end_info(tr, &end);
 	const char *div = rr_divergence(rr);
 	const char *damage = rr_trace_play_error(play);
-	if (div) {
+	if (snap.failed) {
+		status = 1;
+	} else if (div) {
 		fprintf(stderr, "rrv: %s\n", div);
 		status = RRV_EXIT_DIVERGENCE;
+	} else if (m->exit_reason == EXIT_SNAPSHOT) {
+		fprintf(stderr, "rrv: replay stopped after the snapshot\n");
+		status = 0;
 	} else if (damage) {
 		fprintf(stderr, "rrv: %s: %s\n", path, damage);
 		status = 1;
@@ -349,6 +543,7 @@ int dbg_cmd_replay(int argc, char **argv)
 		status = end.exit_code;
 	}
 out:
+	rr_snap_close(&snapf);
 	rr_free(rr);
 	rr_trace_play_free(play);
 	machine_free(m);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "debugger/cli.h"
+#include "debugger/cmd_snap.h"
 #include "logs/trace.h"
 
 static struct trace_reader *open_or_say(const char *path)
@@ -84,6 +85,11 @@ int dbg_cmd_info(int argc, char **argv)
 	struct trace_reader *r = open_or_say(argv[1]);
 	if (!r)
 		return 1;
+	char kind[32];
+	if (trace_config_get(r, "file", kind, sizeof(kind)) && !strcmp(kind, "snapshot")) {
+		trace_close(r);
+		return snap_cli_info(argv[1]);
+	}
 	printf("trace %s: %" PRIu64 " bytes, %u chunks, %s\n", argv[1], trace_file_size(r),
 	       trace_nchunks(r), trace_complete(r) ? "complete" : trace_cut_message(r));
 	printf("config:\n");

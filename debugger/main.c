@@ -13,6 +13,8 @@
 #include "core/hart.h"
 #include "core/machine.h"
 #include "debugger/cli.h"
+#include "debugger/cmd_snap.h"
+#include "replay/rr_snap.h"
 #include "replay/rr.h"
 
 #define RRV_VERSION "0.1.0"
@@ -142,7 +144,22 @@ double cli_now(void)
 
 enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
        OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS, OPT_INITRD, OPT_APPEND,
-       OPT_DTB, OPT_OUTPUT };
+       OPT_DTB, OPT_OUTPUT, OPT_SAVE_SNAP, OPT_SNAP_ON, OPT_STOP_AFTER,
+       OPT_RESTORE };
+
+const char cli_snapshot_usage[] =
+"  --save-snapshot FILE   save the whole machine to FILE when --snapshot-on\n"
+"                     fires (all harts stopped at instruction boundaries),\n"
+"                     then go on; Ctrl-A s on a terminal saves one too\n"
+"  --snapshot-on WHEN output:TEXT (the guest printed TEXT; C escapes such as\n"
+"                     \\n allowed), icount:[HART:]N (the hart, 0 if not\n"
+"                     given, retired N instructions)\n"
+"                     or guest (a write of 1 to the control device at\n"
+"                     0x101008)\n"
+"  --stop-after-snapshot  end the run once the snapshot is saved (exit 0)\n"
+"  --restore FILE     continue the machine saved in FILE (no image options;\n"
+"                     --smp/--memory, if given, must match it)\n";
+
 
 /* Parse `run` options; with dump, the positional argument is dumpdtb's
  * output file instead of an image. Returns 0, -1 (help shown) or a status. */
@@ -163,6 +180,10 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "save-snapshot", required_argument, NULL, OPT_SAVE_SNAP },
+		{ "snapshot-on", required_argument, NULL, OPT_SNAP_ON },
+		{ "stop-after-snapshot", no_argument, NULL, OPT_STOP_AFTER },
+		{ "restore", required_argument, NULL, OPT_RESTORE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -183,6 +204,7 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 			if (!parse_u64(optarg, &v) || v < 1 || v > MAX_HARTS)
 				return usage_error("--smp takes 1..64, not '%s'", optarg);
 			o->cfg.nharts = (unsigned)v;
+			o->smp_given = true;
 			break;
 		case OPT_MEMORY:
 			if (!parse_size(optarg, &v) || v < (1u << 20) ||
@@ -190,6 +212,7 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 				return usage_error("--memory takes a size from 1M to 64G "
 						   "in whole pages, not '%s'", optarg);
 			o->cfg.ram_size = v;
+			o->memory_given = true;
 			break;
 		case OPT_BIOS: o->cfg.bios = optarg; break;
 		case OPT_KERNEL:
@@ -217,9 +240,15 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 			break;
 		}
 		case OPT_STATS: o->stats = true; break;
+		case OPT_SAVE_SNAP: o->save_snapshot = optarg; break;
+		case OPT_SNAP_ON: o->snapshot_on = optarg; break;
+		case OPT_STOP_AFTER: o->stop_after_snapshot = true; break;
+		case OPT_RESTORE: o->restore = optarg; break;
 		case 'h':
 			fputs(dump ? usage_dumpdtb : mode == PARSE_RECORD ?
 			      usage_record : usage_run, stdout);
+			if (!dump)
+				fputs(cli_snapshot_usage, stdout);
 			return -1;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -240,9 +269,9 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 	}
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!o->cfg.kernel && !o->cfg.bios)
+	if (!o->cfg.kernel && !o->cfg.bios && !o->restore)
 		return usage_error("%s", "no image to run");
-	return 0;
+	return snap_cli_check(o->save_snapshot, o->snapshot_on, o->stop_after_snapshot);
 }
 
 static const struct machine_config default_cfg = {
@@ -315,18 +344,38 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	char err[512];
-	struct machine *m = machine_new(&o.cfg, err, sizeof(err));
-	if (!m) {
+	struct machine *m = NULL;
+	struct rr_snap_file snapf = { 0 };
+	if (o.restore) {
+		int st = snap_cli_restore(o.restore, &o, o.smp_given, o.memory_given,
+					  &snapf, &m);
+		if (st) {
+			if (o.input)
+				close(o.cfg.input_fd);
+			return st;
+		}
+		rr_snap_close(&snapf);
+	} else if (!(m = machine_new(&o.cfg, err, sizeof(err)))) {
 		fprintf(stderr, "rrv: %s\n", err);
 		return 1;
-	}
-	if (machine_load_boot(m, err, sizeof(err)) < 0) {
+	} else if (machine_load_boot(m, err, sizeof(err)) < 0) {
 		fprintf(stderr, "rrv: %s\n", err);
 		machine_free(m);
 		return RRV_EXIT_USAGE;
 	}
+	struct snap_session snap = {
+		.path = o.save_snapshot, .when = o.snapshot_on,
+		.stop_after = o.stop_after_snapshot, .source = "run",
+	};
+	if ((r = snap_cli_arm(&snap, m)) != 0) {
+		machine_free(m);
+		return r;
+	}
 	double t0 = cli_now();
 	int status = machine_run(m, o.timeout);
+	snap_cli_report(&snap);
+	if (snap.failed)
+		status = 1;
 	double dt = cli_now() - t0;
 	if (m->exit_reason == EXIT_TIMEOUT)
 		fprintf(stderr, "rrv: timeout after %.3g s\n", o.timeout);

@@ -62,6 +62,10 @@ int trace_writer_image(struct trace_writer *w, const char *name,
 /* Append to hart's stream. Only hart's own thread calls this; no locks. */
 void trace_append(struct trace_writer *w, unsigned hart,
 		  const struct trace_event *ev);
+/* Store a snapshot blob (before events start), split into SNAPSHOT
+ * chunks of at most 16 MiB each, compressed. 0, or -1 + err. */
+int trace_writer_snapshot(struct trace_writer *w, const void *blob, size_t len,
+			  char *err, size_t errlen);
 /* Flush everything, write INDEX and END, close. 0, or -1 + err (the
  * trace is still readable up to its last complete chunk). */
 int trace_writer_close(struct trace_writer *w, const struct trace_end *end,
@@ -119,6 +123,10 @@ unsigned trace_nchunks(const struct trace_reader *r);
 const struct trace_chunk_info *trace_chunk(const struct trace_reader *r,
 					   unsigned i);
 uint64_t trace_file_size(const struct trace_reader *r);
+/* The SNAPSHOT chunks' payloads joined (malloc'd into *blob), in order.
+ * 1 when there are some, 0 when none, -1 + err on damage. */
+int trace_snapshot_blob(const struct trace_reader *r, uint8_t **blob,
+			size_t *len, char *err, size_t errlen);
 
 /* Iterating one hart's stream. */
 struct trace_iter;

@@ -280,7 +280,7 @@ static int parse_chunks(struct trace_reader *r, char *err, size_t errlen)
 			r->has_end = true;
 		}
 		/* INDEX: the scan above already rebuilt everything it says;
-		 * SNAPSHOT: not produced yet, skipped. */
+		 * SNAPSHOT: read on demand (trace_snapshot_blob). */
 	}
 	return 0;
 }
@@ -398,6 +398,40 @@ bool trace_end_info(const struct trace_reader *r, struct trace_end *end)
 	if (r->has_end)
 		*end = r->end;
 	return r->has_end;
+}
+
+int trace_snapshot_blob(const struct trace_reader *r, uint8_t **blob,
+			size_t *len, char *err, size_t errlen)
+{
+	size_t total = 0;
+	for (unsigned i = 0; i < r->nchunks; i++)
+		if (r->chunks[i].type == TRACE_CHUNK_SNAPSHOT)
+			total += r->chunks[i].raw;
+	*blob = NULL;
+	*len = 0;
+	if (!total)
+		return 0;
+	uint8_t *out = malloc(total);
+	if (!out) {
+		snprintf(err, errlen, "out of memory for a %zu-byte snapshot", total);
+		return -1;
+	}
+	size_t o = 0;
+	for (unsigned i = 0; i < r->nchunks; i++) {
+		if (r->chunks[i].type != TRACE_CHUNK_SNAPSHOT)
+			continue;
+		uint8_t *raw = chunk_raw(r, i, err, errlen);
+		if (!raw) {
+			free(out);
+			return -1;
+		}
+		memcpy(out + o, raw, r->chunks[i].raw);
+		o += r->chunks[i].raw;
+		free(raw);
+	}
+	*blob = out;
+	*len = total;
+	return 1;
 }
 
 bool trace_config_get(const struct trace_reader *r, const char *key, char *buf,

@@ -342,6 +342,24 @@ int trace_writer_image(struct trace_writer *w, const char *name, uint64_t addr,
 	return r;
 }
 
+#define SNAPSHOT_PIECE (16u << 20)
+
+int trace_writer_snapshot(struct trace_writer *w, const void *blob, size_t len,
+			  char *err, size_t errlen)
+{
+	const uint8_t *p = blob;
+	int r = 0;
+	pthread_mutex_lock(&w->lock);
+	for (size_t off = 0; off < len && r == 0; off += SNAPSHOT_PIECE) {
+		size_t n = len - off < SNAPSHOT_PIECE ? len - off : SNAPSHOT_PIECE;
+		r = write_chunk(w, TRACE_CHUNK_SNAPSHOT, p + off, n, true, NULL);
+	}
+	if (r < 0)
+		snprintf(err, errlen, "%s", w->io_msg);
+	pthread_mutex_unlock(&w->lock);
+	return r;
+}
+
 void trace_writer_sizes(const struct trace_writer *w, uint64_t *file_bytes,
 			uint64_t *raw_event_bytes)
 {

@@ -217,10 +217,15 @@ static bool wait_deps(struct rr_hart *rh)
 		}
 		if (rr->serial) {
 			/* Give every other hart a turn; if none of them moved,
-			 * none ever will. */
+			 * none ever will (unless they are parked for a snapshot:
+			 * the scheduler then runs the one this hart waits on). */
 			uint64_t before = rr->serial_progress;
+			rh->waiting = true;
+			rh->waiting_on = *d;
 			rr_serial_yield(rh);
-			if (!rr_stopping(rr) && rr->serial_progress == before) {
+			rh->waiting = false;
+			if (!rr_stopping(rr) && rr->serial_progress == before &&
+			    !atomic_load_explicit(&rr->m->pause.requested, memory_order_acquire)) {
 				report_unreached(rh, d);
 				return false;
 			}
@@ -452,6 +457,10 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		/* Requests to reach a safe point (own CSR writes, xRET) are
 		 * served right here; nothing asynchronous kicks a replay. */
 		atomic_store_explicit(&h->exit_request, 0, memory_order_relaxed);
+		if (rr_replay_may_park(rh)) {
+			rh->parked = true;
+			return true;
+		}
 		if (rr_stopping(rr) || process_boundary(rh) == BOUNDARY_STOP)
 			return false;
 		if (h->in_wfi) {
@@ -475,6 +484,15 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		if (ran >= quantum)
 			return true;
 		uint64_t budget = rr_replay_budget(h, quantum - ran);
+		struct machine_pause *p = &rr->m->pause;
+		bool icount_trigger = rh->id == p->at_hart && p->at_icount && !p->fired;
+		if (icount_trigger && p->at_icount - h->icount < budget)
+			budget = p->at_icount - h->icount;
+		if (icount_trigger && h->icount >= p->at_icount) {
+			p->fired = true;
+			machine_request_pause(rr->m);
+			continue;
+		}
 		if (!budget)
 			continue;
 		uint64_t before = h->icount;
@@ -483,6 +501,13 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		if (rr->serial)
 			rr->serial_progress += h->icount - before;
 	}
+}
+
+bool rr_replay_may_park(const struct rr_hart *rh)
+{
+	return rh->rr->serial &&
+	       atomic_load_explicit(&rh->rr->m->pause.requested, memory_order_acquire) &&
+	       rh->seq >= rh->run_to_seq;
 }
 
 void *rr_replay_thread(void *arg)

@@ -437,6 +437,15 @@ bool rr_record_safe_point(struct hart *h)
 	return ok;
 }
 
+void rr_record_parked(struct hart *h)
+{
+	struct rr_hart *rh = h->rr;
+	h->insn_icount = h->icount;
+	rh->at_boundary = true;
+	service_mailbox(rh, false);
+	rh->at_boundary = false;
+}
+
 void rr_record_mip(struct hart *h, uint64_t ext)
 {
 	struct trace_event ev = { .kind = TRACE_EV_MIP, .value = ext };

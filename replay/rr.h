@@ -78,6 +78,9 @@ void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason);
  */
 bool rr_record_safe_point(struct hart *h);
 
+/* A recording hart parked for a snapshot answers revocations. */
+void rr_record_parked(struct hart *h);
+
 /* The async mip bits folded at this safe point changed (record). */
 void rr_record_mip(struct hart *h, uint64_t ext);
 

@@ -67,6 +67,14 @@ struct rr_hart {
 	bool have_ev, ended, cut_short;
 	struct trace_event hist[RR_HISTORY];
 	unsigned nhist;
+	/* Serialized replay stopping for a snapshot (replay/serial.c): the
+	 * hart has parked at a boundary; it may park only once it has
+	 * applied run_to_seq events (another hart waits for one of them);
+	 * while it waits itself, on which event. */
+	bool parked;
+	uint64_t run_to_seq;
+	bool waiting;
+	struct trace_dep waiting_on;
 };
 
 struct rr {
@@ -128,5 +136,7 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum);
 /* Serialized replay: rh waits; the other harts get a turn first. */
 void rr_serial_yield(struct rr_hart *rh);
 void rr_replay_exception(struct rr_hart *rh, uint64_t cause);
+/* Serialized replay: a snapshot was requested and rh may park here. */
+bool rr_replay_may_park(const struct rr_hart *rh);
 
 #endif /* RRV_REPLAY_RR_INTERNAL_H */

@@ -18,6 +18,8 @@ struct rr_stream_ops {
 	/* Next event of hart's stream; false at its end (a complete stream
 	 * ends with END; one without it was cut short). */
 	bool (*next)(void *ctx, unsigned hart, struct trace_event *ev);
+	/* Replay from a snapshot: the next event is hart's seq-th. 0 or -1. */
+	int (*seek)(void *ctx, unsigned hart, uint64_t seq);
 };
 
 struct rr_options {

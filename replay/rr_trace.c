@@ -63,4 +63,10 @@ static bool read_next(void *ctx, unsigned hart, struct trace_event *ev)
 	return rc == 1;
 }
 
-const struct rr_stream_ops rr_trace_read_ops = { .next = read_next };
+static int read_seek(void *ctx, unsigned hart, uint64_t seq)
+{
+	struct rr_trace_play *p = ctx;
+	return trace_iter_seek_seq(p->it[hart], seq);
+}
+
+const struct rr_stream_ops rr_trace_read_ops = { .next = read_next, .seek = read_seek };

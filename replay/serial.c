@@ -119,6 +119,75 @@ static struct rr_serial *serial_new(struct rr *rr)
 	return s;
 }
 
+static void resume(struct rr_serial *s, unsigned i)
+{
+	FIBER_ENTER(s->fiber[i]);
+	swapcontext(&s->sched, &s->ctx[i]);
+}
+
+static bool finished(const struct rr_hart *rh)
+{
+	return atomic_load_explicit(&rh->finished, memory_order_relaxed);
+}
+
+/* The events some waiting hart needs hart i to have applied, or 0. */
+static uint64_t needed_from(const struct rr *rr, unsigned i)
+{
+	uint64_t need = 0;
+	for (unsigned j = 0; j < rr->nharts; j++) {
+		const struct rr_hart *w = rr->harts[j];
+		if (!finished(w) && w->waiting && w->waiting_on.hart == i &&
+		    w->waiting_on.seq + 1 > need)
+			need = w->waiting_on.seq + 1;
+	}
+	return need;
+}
+
+/*
+ * A snapshot was requested: bring every hart to a boundary (parked), none
+ * of them inside an instruction waiting for another. A parked hart that a
+ * waiting one depends on runs just far enough to apply that event. Then
+ * the snapshot is taken with every hart between two rr_replay_step calls,
+ * which is where a replay restored from it starts them.
+ */
+static void pause_all(struct rr *rr, struct rr_serial *s)
+{
+	struct machine *m = rr->m;
+	for (;;) {
+		if (rr_stopping(rr))
+			return;
+		bool all_parked = true;
+		for (unsigned i = 0; i < rr->nharts && !rr_stopping(rr); i++) {
+			struct rr_hart *rh = rr->harts[i];
+			if (finished(rh))
+				continue;
+			if (rh->parked) {
+				uint64_t need = needed_from(rr, i);
+				if (need <= rh->seq)
+					continue;
+				rh->run_to_seq = need;
+				rh->parked = false;
+			}
+			all_parked = false;
+			resume(s, i);
+		}
+		if (all_parked)
+			break;
+	}
+	bool go_on = m->pause.take(m->pause.ctx, m);
+	for (unsigned i = 0; i < rr->nharts; i++) {
+		rr->harts[i]->parked = false;
+		rr->harts[i]->run_to_seq = 0;
+	}
+	atomic_store_explicit(&m->pause.requested, 0, memory_order_release);
+	if (!go_on) {
+		pthread_mutex_lock(&m->done_lock);
+		m->exit_reason = EXIT_SNAPSHOT;
+		pthread_mutex_unlock(&m->done_lock);
+		atomic_store_explicit(&m->stop, 1, memory_order_release);
+	}
+}
+
 void rr_replay_serial_run(struct machine *m)
 {
 	struct rr *rr = m->rr;
@@ -136,8 +205,9 @@ void rr_replay_serial_run(struct machine *m)
 			if (atomic_load_explicit(&rr->harts[i]->finished, memory_order_relaxed))
 				continue;
 			running = true;
-			FIBER_ENTER(s->fiber[i]);
-			swapcontext(&s->sched, &s->ctx[i]);
+			resume(s, i);
+			if (atomic_load_explicit(&m->pause.requested, memory_order_acquire))
+				pause_all(rr, s);
 		}
 	}
 	rr->serial_ctx = NULL;
