@@ -211,7 +211,8 @@ static void decode_rvc_q1(uint32_t c, struct op *op)
 		}
 		if (!imm6)
 			ILLEGAL();
-		return expand(op, INSN_LUI, rd, 0, 0, imm6 << 12);
+		/* Through uint64_t: a left shift of a negative value is undefined. */
+		return expand(op, INSN_LUI, rd, 0, 0, (int64_t)((uint64_t)imm6 << 12));
 	case 4: return decode_rvc_alu(c, op);
 	case 5: return expand(op, INSN_JAL, 0, 0, 0, joff);
 	case 6: return expand(op, INSN_BEQ, 0, rs1p, 0, boff);
