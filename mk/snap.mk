@@ -21,3 +21,17 @@ snap-bench: $(RRV) $(LINUX_FILES)
 	@python3 bench/snap_bench.py $(RRV) $(LINUX_OUT) $(BENCH_RUNS)
 
 BENCH_TARGETS += snap-bench
+
+# make tsan: snapshots while recording and replaying 4 harts, under TSan.
+.PHONY: tsan-snap-test
+tsan-snap-test: $(RRV) guests
+	@st=0; d=$(BUILD)/tsan-snap; mkdir -p $$d; \
+	$(RRV) record -o $$d/a.rrv --smp 4 --save-snapshot $$d/rec.rrs \
+	    --snapshot-on icount:2:300000 $(BUILD)/guests/amo_counter.elf >/dev/null || st=1; \
+	$(RRV) run --restore $$d/rec.rrs >/dev/null || st=1; \
+	$(RRV) replay --quiet --save-snapshot $$d/rep.rrs --snapshot-on icount:1:200000 \
+	    --stop-after-snapshot $$d/a.rrv || st=1; \
+	$(RRV) replay --quiet --restore $$d/rep.rrs $$d/a.rrv || st=1; \
+	exit $$st
+
+TSAN_TARGETS += tsan-snap-test

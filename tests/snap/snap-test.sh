@@ -140,6 +140,24 @@ else
 	bad "record --restore (exits $st1 $st2): $(head -c 300 "$out/from-snap.rerr")"
 fi
 
+# A snapshot taken while recording a contended guest (parked harts keep
+# answering revocations): the recording still replays, the snapshot runs
+# to the end and records again.
+for g in lrsc_lock amo_counter; do
+	"$rrv" record -o "$out/rec-$g.rrv" --smp 4 --save-snapshot "$out/rec-$g.rrs" \
+		--snapshot-on icount:2:300000 "$gdir/$g.elf" >/dev/null 2>"$out/rec-$g.err" </dev/null
+	st1=$?
+	"$rrv" replay --quiet "$out/rec-$g.rrv" >/dev/null 2>&1 </dev/null
+	st2=$?
+	"$rrv" run --restore "$out/rec-$g.rrs" >/dev/null 2>&1 </dev/null
+	st3=$?
+	if [ $st1 -eq 0 ] && [ $st2 -eq 0 ] && [ $st3 -eq 0 ] && [ -s "$out/rec-$g.rrs" ]; then
+		ok "record --save-snapshot $g: trace replays, snapshot runs to the end"
+	else
+		bad "record --save-snapshot $g: exits $st1 $st2 $st3: $(head -c 300 "$out/rec-$g.err")"
+	fi
+done
+
 # 4. bad input.
 # expect_error WANT DESC CMD...: exit WANT (1 or 2), one line on stderr.
 expect_error() {
