@@ -8,7 +8,6 @@
 #include "core/tb.h"
 #include "core/trap.h"
 #include "devices/clint.h"
-#include "replay/rr.h"
 
 /* misa: RV64 (MXL = 2) with I M A F D C S U. */
 #define MISA_VALUE ((2ull << 62) | (1u << 0) | (1u << 2) | (1u << 3) | \
@@ -62,7 +61,7 @@ static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
 			return false;
 		*v = clint_mtime(h->m->clint);
 		if (h->rr)
-			*v = rr_time(h, *v);
+			*v = h->m->hooks->time(h, *v);
 		return true;
 	case CSR_SSTATUS: *v = csr_mstatus_read(h) & SSTATUS_VISIBLE; return true;
 	case CSR_SIE: *v = h->mie & h->mideleg; return true;

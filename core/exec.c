@@ -8,10 +8,10 @@
 #include "core/fpu.h"
 #include "core/guestmem.h"
 #include "core/hart.h"
+#include "core/machine.h"
 #include "core/mmu.h"
 #include "core/tb.h"
 #include "core/trap.h"
-#include "replay/rr.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -227,7 +227,7 @@ void exec_run(struct hart *h, uint64_t budget)
 			if (memr == MEM_EXC)                                \
 				TAKE_MEM_EXC();                             \
 			RD = (uint64_t)(type)v_;                            \
-			if (memr || unlikely(h->rr_end_tb))                 \
+			if (memr || unlikely(h->leave_tb))                  \
 				END_AFTER();                                \
 		}                                                           \
 		NEXT;                                                       \
@@ -245,7 +245,7 @@ void exec_run(struct hart *h, uint64_t budget)
 			memr = mmu_store(h, a_, size, (val));               \
 			if (memr == MEM_EXC)                                \
 				TAKE_MEM_EXC();                             \
-			if (memr || unlikely(h->rr_end_tb))                 \
+			if (memr || unlikely(h->leave_tb))                  \
 				END_AFTER();                                \
 		}                                                           \
 		NEXT;                                                       \
@@ -290,8 +290,8 @@ void exec_run(struct hart *h, uint64_t budget)
 		uint64_t old_ = amo_host(p_, size, kind, RS2);              \
 		RD = size == 4 ? sext32(old_) : old_;                       \
 		if (h->rr)                                                  \
-			rr_atomic(h, pa_, RR_AT_AMO, true);                 \
-		if (mmu_note_code_write(h, pa_, size) || h->rr_end_tb)      \
+			h->m->hooks->atomic(h, pa_, HOOK_AT_AMO, true);     \
+		if (mmu_note_code_write(h, pa_, size) || h->leave_tb)       \
 			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)
@@ -312,8 +312,8 @@ void exec_run(struct hart *h, uint64_t budget)
 		h->resv_val = v_;                                           \
 		RD = size == 4 ? sext32(v_) : v_;                           \
 		if (h->rr)                                                  \
-			rr_atomic(h, pa_, RR_AT_LR, true);                  \
-		if (unlikely(h->rr_end_tb))                                 \
+			h->m->hooks->atomic(h, pa_, HOOK_AT_LR, true);      \
+		if (unlikely(h->leave_tb))                                  \
 			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)
@@ -335,7 +335,7 @@ void exec_run(struct hart *h, uint64_t budget)
 			 * hart wrote it. */                                \
 			if (ok_)                                            \
 				gmem_write(p_, size, RS2);                  \
-			rr_atomic(h, pa_, RR_AT_SC, ok_);                   \
+			h->m->hooks->atomic(h, pa_, HOOK_AT_SC, ok_);       \
 		} else if (ok_ && size == 4) {                                     \
 			uint32_t exp_ = (uint32_t)h->resv_val;              \
 			ok_ = __atomic_compare_exchange_n((uint32_t *)p_,   \
@@ -354,7 +354,7 @@ void exec_run(struct hart *h, uint64_t budget)
 	} while (0)
 
 next_tb:
-	h->rr_end_tb = false;
+	h->leave_tb = false;
 	if (patched) {
 		patched->id = patched_id;
 		patched = NULL;
@@ -498,7 +498,7 @@ CASE(FENCE_I) {
 	tb_flush_all(h);
 	if (h->rr) {
 		SYNC_IC();
-		rr_cc_inval(h, RR_PAGE_ALL, RR_CC_FENCE_I);
+		h->m->hooks->cc_inval(h, HOOK_PAGE_ALL, HOOK_CC_FENCE_I);
 	}
 	END_AFTER();
 }
@@ -539,7 +539,7 @@ CASE(SFENCE_VMA) {
 	tb_flush_jump_cache(h);
 	if (h->rr) {
 		SYNC_IC();
-		rr_cc_inval(h, RR_PAGE_ALL, RR_CC_SFENCE);
+		h->m->hooks->cc_inval(h, HOOK_PAGE_ALL, HOOK_CC_SFENCE);
 	}
 	END_AFTER();
 }

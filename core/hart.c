@@ -9,7 +9,6 @@
 #include "core/mmu.h"
 #include "core/tb.h"
 #include "core/trap.h"
-#include "replay/rr.h"
 
 /* Instructions per exec_run call when nothing else bounds it; only affects
  * how often the loop below re-checks limits, not correctness. */
@@ -85,7 +84,7 @@ void hart_kick(struct hart *h)
 void hart_set_async_mip(struct hart *h, uint64_t bits, bool level)
 {
 	/* Replay mutes asynchronous sources: MIP changes come from the log. */
-	if (h->rr && rr_replaying(h->m))
+	if (h->rr && h->m->hooks->replaying)
 		return;
 	if (level)
 		atomic_fetch_or_explicit(&h->async_mip, bits, memory_order_release);
@@ -99,11 +98,11 @@ bool hart_safe_point(struct hart *h)
 	atomic_exchange_explicit(&h->exit_request, 0, memory_order_acquire);
 	if (atomic_load_explicit(&h->m->stop, memory_order_acquire))
 		return false;
-	if (h->rr && !rr_record_safe_point(h))
+	if (h->rr && !h->m->hooks->safe_point(h))
 		return false;
 	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
 	if (h->rr && (async & ASYNC_MIP_MASK) != h->mip_ext)
-		rr_record_mip(h, async & ASYNC_MIP_MASK);
+		h->m->hooks->mip(h, async & ASYNC_MIP_MASK);
 	h->mip_ext = async & ASYNC_MIP_MASK;
 	h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
 	if (h->in_wfi) {
@@ -149,7 +148,7 @@ void *hart_thread(void *arg)
 		if (budget > HART_QUANTUM)
 			budget = HART_QUANTUM;
 		if (h->rr)
-			budget = rr_record_budget(h, budget);
+			budget = m->hooks->budget(h, budget);
 		struct machine_pause *p = &m->pause;
 		bool icount_trigger = h->id == p->at_hart && p->at_icount && !p->fired;
 		if (icount_trigger && p->at_icount - h->icount < budget)
@@ -157,7 +156,7 @@ void *hart_thread(void *arg)
 		h->insn_icount = h->icount;
 		exec_run(h, budget);
 		if (h->rr)
-			rr_record_boundary(h);
+			m->hooks->boundary(h);
 		if (icount_trigger && h->icount >= p->at_icount) {
 			p->fired = true;
 			machine_request_pause(m);

@@ -93,12 +93,14 @@ struct hart {
 	uint64_t pmpcfg[16], pmpaddr[64];
 	uint32_t fflags, frm;
 
-	/* Record/replay (NULL in `rrv run`): this hart's recorder state, the
-	 * icount of the instruction in progress (what events inside it are
-	 * logged at), and "leave the block after this instruction". */
+	/* Record/replay (NULL in `rrv run`): the recorder's or replayer's
+	 * state for this hart, opaque here (set with m->hooks, which every
+	 * call site reaches only after testing this pointer); the icount of
+	 * the instruction in progress (what events inside it are logged
+	 * at); and "leave the block after this instruction". */
 	struct rr_hart *rr;
 	uint64_t insn_icount;
-	bool rr_end_tb;
+	bool leave_tb;
 
 	/* The exception a slow path raised, for the executor to take. */
 	uint64_t exc_cause, exc_tval;

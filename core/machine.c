@@ -23,8 +23,6 @@
 #include "devices/rrv_ctl.h"
 #include "devices/sifive_test.h"
 #include "devices/uart.h"
-#include "replay/rr.h"
-#include "replay/rr_internal.h"
 
 /* Boot ROM (QEMU virt's reset vector layout): a0 = mhartid, a1 = DTB,
  * a2 = ROM + 40 (fw_dynamic info slot), jump to the entry at ROM + 24. */
@@ -90,9 +88,9 @@ static void match_output(struct machine *m, uint8_t byte)
 void machine_console_out(struct machine *m, uint8_t byte)
 {
 	match_output(m, byte);
-	if (m->rr) {
-		rr_output(m->rr, byte);
-		if (m->rr->replay && m->rr->quiet)
+	if (m->hooks) {
+		m->hooks->output(m->hooks->ctx, byte);
+		if (m->hooks->mute_output)
 			return;
 	}
 	if (write(m->cfg.output_fd, &byte, 1) < 0) {
@@ -439,7 +437,7 @@ void machine_request_exit(struct machine *m, enum machine_exit why, int code)
 	}
 	/* A replay ends where each hart's log ends, not when the guest
 	 * asks: the other harts still have recorded work to do. */
-	if (rr_replaying(m)) {
+	if (machine_replaying(m)) {
 		pthread_mutex_unlock(&m->done_lock);
 		return;
 	}
@@ -501,7 +499,7 @@ bool machine_park(struct hart *h)
 		pthread_cond_timedwait(&p->cond, &p->lock, &ts);
 		if (h->rr && p->gen == gen) {
 			pthread_mutex_unlock(&p->lock);
-			rr_record_parked(h);
+			m->hooks->parked(h);
 			pthread_mutex_lock(&p->lock);
 		}
 	}
@@ -527,7 +525,8 @@ static void read_input(struct machine *m)
 {
 	uint8_t buf[1024];
 	pthread_mutex_lock(&m->io_lock);
-	size_t room = m->rr ? rr_host_input_room(m->rr) : input_room(m);
+	size_t room = m->hooks ? m->hooks->host_input_room(m->hooks->ctx)
+			       : input_room(m);
 	pthread_mutex_unlock(&m->io_lock);
 	if (!room)
 		return; /* a read of 0 bytes would look like end of input */
@@ -545,10 +544,10 @@ static void read_input(struct machine *m)
 	pthread_mutex_lock(&m->io_lock);
 	if (n <= 0) {
 		m->input_eof = true;
-	} else if (m->rr) {
+	} else if (m->hooks) {
 		/* Recording: a hart injects it at a safe point and logs it. */
 		pthread_mutex_unlock(&m->io_lock);
-		rr_host_input(m->rr, buf, (size_t)n);
+		m->hooks->host_input(m->hooks->ctx, buf, (size_t)n);
 		return;
 	} else {
 		machine_input_push(m, buf, (size_t)n);
@@ -563,7 +562,8 @@ static void *io_thread(void *arg)
 		pthread_mutex_lock(&m->io_lock);
 		uint64_t next = clint_update_timers(m->clint);
 		bool want_input = m->cfg.input_fd >= 0 && !m->input_eof &&
-				  (m->rr ? rr_host_input_room(m->rr) : input_room(m)) > 0;
+				  (m->hooks ? m->hooks->host_input_room(m->hooks->ctx)
+					    : input_room(m)) > 0;
 		pthread_mutex_unlock(&m->io_lock);
 		int timeout_ms = -1;
 		if (next != UINT64_MAX) {
@@ -592,35 +592,26 @@ static void *io_thread(void *arg)
 	return NULL;
 }
 
-static void *hart_main(void *arg)
+/* Host thread i of the run: hart i on core's loop, or what the hooks run
+ * there instead (a replay's scheduler may run every hart on thread 0). */
+static void *run_thread(void *arg)
 {
 	struct hart *h = arg;
 	struct machine *m = h->m;
-	if (rr_replaying(m)) {
-		rr_replay_thread(h);
+	const struct machine_hooks *hk = m->hooks;
+	if (hk && hk->thread) {
+		hk->thread(m, h->id);
 	} else {
 		hart_thread(h);
 		if (h->rr) {
 			pthread_mutex_lock(&m->done_lock);
 			int why = m->exit_reason, code = m->exit_code;
 			pthread_mutex_unlock(&m->done_lock);
-			rr_record_end(h, why, code);
+			hk->end(h, why, code);
 		}
 	}
 	pthread_mutex_lock(&m->done_lock);
 	m->harts_running--;
-	pthread_cond_broadcast(&m->done_cond);
-	pthread_mutex_unlock(&m->done_lock);
-	return NULL;
-}
-
-/* Serialized replay: every hart on this one thread. */
-static void *serial_main(void *arg)
-{
-	struct machine *m = arg;
-	rr_replay_serial_run(m);
-	pthread_mutex_lock(&m->done_lock);
-	m->harts_running = 0;
 	pthread_cond_broadcast(&m->done_cond);
 	pthread_mutex_unlock(&m->done_lock);
 	return NULL;
@@ -652,19 +643,17 @@ int machine_run(struct machine *m, double timeout_s)
 		for (unsigned i = 0; i < m->nharts; i++)
 			hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
 	}
-	bool replay = rr_replaying(m);
+	bool replay = machine_replaying(m);
 	console_init(&m->console, replay ? -1 : m->cfg.input_fd);
 	/* Replay has no asynchronous sources: no input, no timers. */
 	if (!replay && pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
-	bool serial = rr_replay_serialized(m);
-	unsigned nthreads = serial ? 1 : m->nharts;
+	const struct machine_hooks *hk = m->hooks;
+	unsigned nthreads = hk && hk->thread ? hk->nthreads : m->nharts;
+	assert(nthreads >= 1 && nthreads <= m->nharts);
 	m->harts_running = nthreads;
-	if (serial)
-		pthread_create(&m->harts[0]->thread, NULL, serial_main, m);
-	else
-		for (unsigned i = 0; i < m->nharts; i++)
-			pthread_create(&m->harts[i]->thread, NULL, hart_main, m->harts[i]);
+	for (unsigned i = 0; i < nthreads; i++)
+		pthread_create(&m->harts[i]->thread, NULL, run_thread, m->harts[i]);
 
 	struct timespec deadline;
 	clock_gettime(CLOCK_REALTIME, &deadline);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/console.h"
+#include "core/hooks.h"
 #include "devices/device.h"
 
 #define MAX_HARTS 64
@@ -32,7 +33,8 @@ struct rr;
  * hart 0's icount, the guest's control device, Ctrl-A s); hart threads
  * park at their next safe point, and the last one to park calls `take`
  * with every hart stopped, then all go on (or the run ends when `take`
- * says so). Serialized replay parks its harts itself (replay/).
+ * says so). A replay that drives the harts itself (hooks->thread) parks
+ * them itself.
  */
 struct machine;
 typedef bool (*machine_pause_fn)(void *ctx, struct machine *m);
@@ -108,7 +110,9 @@ struct machine {
 	struct hart *harts[MAX_HARTS];
 	unsigned nharts;
 
-	/* Recorder or replayer attached to this run, or NULL (`rrv run`). */
+	/* Recording or replay attached to this run (core/hooks.h), or NULL
+	 * (`rrv run`); rr is the replay layer's state for it, opaque here. */
+	const struct machine_hooks *hooks;
 	struct rr *rr;
 
 	/* Run state. `stop` is set once by whoever ends the run. */
@@ -156,8 +160,16 @@ int machine_build_dtb(const struct machine_config *cfg, uint64_t initrd_start,
 		      size_t errlen);
 
 /* Run all harts until the guest exits, the limit or the timeout (seconds,
- * 0 = none) is reached. Returns the process exit status. */
+ * 0 = none) is reached: on core's hart loop, or on the threads the hooks
+ * bring (a replay ends when they all return). Returns the process exit
+ * status. */
 int machine_run(struct machine *m, double timeout_s);
+
+/* Is a replay attached (asynchronous sources muted)? */
+static inline bool machine_replaying(const struct machine *m)
+{
+	return m->hooks && m->hooks->replaying;
+}
 
 /* End the run (first caller wins). Any thread. */
 void machine_request_exit(struct machine *m, enum machine_exit why, int code);

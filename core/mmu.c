@@ -10,7 +10,6 @@
 #include "core/tb.h"
 #include "devices/clint.h"
 #include "devices/device.h"
-#include "replay/rr.h"
 
 #define SATP_MODE_SHIFT 60
 #define SATP_MODE_SV39 8ull
@@ -73,11 +72,11 @@ static int need(struct hart *h, uint64_t paddr, bool write)
 	/* Code dropped while waiting (a revoked page) ends the block
 	 * after this instruction. */
 	h->tb_flush_pending = false;
-	int r = rr_need(h, paddr, write);
-	if (r == RR_ABORT)
+	int r = h->m->hooks->need(h, paddr, write);
+	if (r == HOOK_ABORT)
 		return EXC_ABORT;
 	if (h->tb_flush_pending)
-		h->rr_end_tb = true;
+		h->leave_tb = true;
 	return 0;
 }
 
@@ -159,7 +158,7 @@ static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
 	if (!host)
 		return;
 	/* Entries grant no more than the hart's ownership (DESIGN.md §4.1). */
-	if (h->rr && !rr_allows(h, paddr, acc == ACC_WRITE))
+	if (h->rr && !h->m->hooks->allows(h, paddr, acc == ACC_WRITE))
 		return;
 	struct tlb_set *set = acc == ACC_FETCH ? h->tlb_fetch : h->tlb_data;
 	struct tlb_entry *e;
@@ -206,7 +205,7 @@ int mmu_fetch_translate(struct hart *h, uint64_t vpc, uint64_t *ppc)
 	if (!machine_phys_ptr(h->m, *ppc, 2, &wr))
 		return EXC_INSN_ACCESS;
 	/* Translating reads the code: it needs read rights to the page. */
-	if (h->rr && rr_need(h, *ppc, false) != RR_OK)
+	if (h->rr && h->m->hooks->need(h, *ppc, false) != HOOK_OK)
 		return EXC_ABORT;
 	tlb_fill(h, vpc, *ppc, ACC_FETCH);
 	return 0;
@@ -234,7 +233,7 @@ static int mmio_access(struct hart *h, uint64_t vaddr, uint64_t paddr,
 	/* mtime reads observe the host clock: logged / replayed. */
 	if (h->rr && !write && d->base == CLINT_BASE &&
 	    paddr - d->base >= CLINT_MTIME_OFF && paddr - d->base < CLINT_MTIME_OFF + 8)
-		*val = rr_time(h, *val);
+		*val = h->m->hooks->time(h, *val);
 	return MEM_END_TB;
 }
 
@@ -343,7 +342,7 @@ int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size)
 		return MEM_OK;
 	tb_invalidate_page(h, paddr);
 	if (h->rr)
-		rr_cc_inval(h, paddr >> PAGE_SHIFT, RR_CC_SMC);
+		h->m->hooks->cc_inval(h, paddr >> PAGE_SHIFT, HOOK_CC_SMC);
 	return MEM_END_TB;
 }
 

@@ -4,9 +4,10 @@
  * A snapshot blob is a sequence of sections {u32 tag, u32 reserved,
  * u64 length, payload}, little-endian. core/ writes and reads the machine's
  * sections (configuration, boot ROM, every hart, devices, input queue, RAM);
- * replay/ adds its own (each hart's position in a trace) with the same
- * helpers. Translation caches and TLBs are never saved: they are rebuilt.
- * The blob is stored in a chunk file by replay/ (logs/ does the framing).
+ * the replay layer adds its own (each hart's position in a trace) with the
+ * same helpers. Translation caches and TLBs are never saved: they are
+ * rebuilt. The replay layer stores the blob in a chunk file (the trace
+ * container does the framing).
  */
 #ifndef RRV_CORE_SNAP_H
 #define RRV_CORE_SNAP_H
@@ -55,7 +56,7 @@ enum snap_tag {
 	SNAP_DEVICES,       /* UART, PLIC, CLINT, mtime */
 	SNAP_INPUT,         /* UART input queued on the host side */
 	SNAP_RAM,           /* runs of non-zero pages */
-	SNAP_REPLAY = 16,   /* replay/: trace positions */
+	SNAP_REPLAY = 16,   /* the replay layer's: trace positions */
 };
 
 /* The nth section with this tag (0-based); false if there is none or the

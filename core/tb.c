@@ -9,7 +9,6 @@
 #include "core/hart.h"
 #include "core/machine.h"
 #include "core/mmu.h"
-#include "replay/rr.h"
 
 #define TB_ARENA_SIZE (32u << 20)
 #define TB_HASH_BITS 15
@@ -236,7 +235,7 @@ static struct tb *tb_alloc(struct hart *h)
 	if (c->used + need > TB_ARENA_SIZE) {
 		tb_flush_all(h);
 		if (h->rr)
-			rr_cc_inval(h, RR_PAGE_ALL, RR_CC_FULL);
+			h->m->hooks->cc_inval(h, HOOK_PAGE_ALL, HOOK_CC_FULL);
 	}
 	struct tb *tb = (struct tb *)(c->arena + c->used);
 	return tb;

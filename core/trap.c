@@ -2,8 +2,8 @@
 #include "core/trap.h"
 
 #include "core/hart.h"
+#include "core/machine.h"
 #include "core/riscv.h"
-#include "replay/rr.h"
 
 void trap_set_priv(struct hart *h, unsigned priv)
 {
@@ -17,7 +17,7 @@ void trap_take(struct hart *h, uint64_t cause, uint64_t tval)
 	unsigned code = (unsigned)(cause & 63);
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
 	if (!irq && h->rr)
-		rr_exception(h, cause);
+		h->m->hooks->exception(h, cause);
 	/* Privileged spec §3.1.8: traps never go to a less-privileged mode. */
 	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
 		h->scause = cause;
@@ -67,7 +67,7 @@ bool trap_check_interrupt(struct hart *h)
 	for (unsigned i = 0; i < sizeof(irq_order) / sizeof(irq_order[0]); i++)
 		if (take & (1ull << irq_order[i])) {
 			if (h->rr)
-				rr_irq(h, CAUSE_INTERRUPT | irq_order[i]);
+				h->m->hooks->irq(h, CAUSE_INTERRUPT | irq_order[i]);
 			trap_take(h, CAUSE_INTERRUPT | irq_order[i], 0);
 			return true;
 		}

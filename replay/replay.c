@@ -430,7 +430,8 @@ static int process_boundary(struct rr_hart *rh)
 	}
 }
 
-uint64_t rr_replay_budget(struct hart *h, uint64_t want)
+/* How many instructions the hart may run before its next event. */
+static uint64_t replay_budget(struct hart *h, uint64_t want)
 {
 	struct rr_hart *rh = h->rr;
 	uint64_t left = want;
@@ -483,7 +484,7 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		uint64_t ran = h->icount - start;
 		if (ran >= quantum)
 			return true;
-		uint64_t budget = rr_replay_budget(h, quantum - ran);
+		uint64_t budget = replay_budget(h, quantum - ran);
 		struct machine_pause *p = &rr->m->pause;
 		bool icount_trigger = rh->id == p->at_hart && p->at_icount && !p->fired;
 		if (icount_trigger && p->at_icount - h->icount < budget)
@@ -510,12 +511,10 @@ bool rr_replay_may_park(const struct rr_hart *rh)
 	       rh->seq >= rh->run_to_seq;
 }
 
-void *rr_replay_thread(void *arg)
+void rr_replay_thread(struct machine *m, unsigned i)
 {
-	struct hart *h = arg;
-	struct rr_hart *rh = h->rr;
+	struct rr_hart *rh = m->harts[i]->rr;
 	while (rr_replay_step(rh, RR_REPLAY_QUANTUM))
 		;
 	atomic_store_explicit(&rh->finished, 1, memory_order_release);
-	return NULL;
 }

@@ -124,6 +124,8 @@ static void drop_if_maps(struct tlb_entry *e, uintptr_t host)
 		e->tag = TLB_INVALID;
 }
 
+static void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason);
+
 /*
  * Give up rights to page idx down to `keep` (0 or RR_R): drop the TLB
  * entries that grant more, the code translated from it when read rights
@@ -263,7 +265,10 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 	return RR_OK;
 }
 
-int rr_need(struct hart *h, uint64_t paddr, bool write)
+/* The need hook. Record: acquire through the protocol (may wait, serving
+ * the mailbox). Replay: consume the ACQUIRE the log has here, else report
+ * a divergence. */
+static int rr_need(struct hart *h, uint64_t paddr, bool write)
 {
 	struct rr_hart *rh = h->rr;
 	bool tracked;
@@ -278,7 +283,7 @@ int rr_need(struct hart *h, uint64_t paddr, bool write)
 	return record_acquire(rh, idx, want);
 }
 
-bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
+static bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
 {
 	const struct rr_hart *rh = h->rr;
 	bool tracked;
@@ -288,7 +293,8 @@ bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
 	return rh->rights[idx] & (write ? RR_W : RR_R);
 }
 
-uint64_t rr_time(struct hart *h, uint64_t host_value)
+/* Record: log the host's value. Replay: the recorded one instead. */
+static uint64_t rr_time(struct hart *h, uint64_t host_value)
 {
 	struct rr_hart *rh = h->rr;
 	struct trace_event ev = { .kind = TRACE_EV_TIME, .value = host_value };
@@ -302,7 +308,7 @@ uint64_t rr_time(struct hart *h, uint64_t host_value)
 	return ev.value;
 }
 
-void rr_irq(struct hart *h, uint64_t cause)
+static void rr_irq(struct hart *h, uint64_t cause)
 {
 	struct rr_hart *rh = h->rr;
 	struct trace_event ev = { .kind = TRACE_EV_IRQ, .value = cause, .addr = h->pc };
@@ -321,7 +327,8 @@ void rr_irq(struct hart *h, uint64_t cause)
 				 (unsigned long long)ev.addr);
 }
 
-void rr_exception(struct hart *h, uint64_t cause)
+/* Record: count it for the TRAP marker of the next boundary event. */
+static void rr_exception(struct hart *h, uint64_t cause)
 {
 	struct rr_hart *rh = h->rr;
 	if (rh->rr->replay) {
@@ -339,7 +346,7 @@ void rr_exception(struct hart *h, uint64_t cause)
 	rh->exc_pc = h->pc;
 }
 
-void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
+static void rr_atomic(struct hart *h, uint64_t paddr, unsigned op, bool success)
 {
 	struct rr_hart *rh = h->rr;
 	struct trace_event ev = { .kind = TRACE_EV_ATOMIC, .addr = paddr, .op = (uint8_t)op, .success = success };
@@ -367,7 +374,7 @@ bool rr_cc_is_architectural(unsigned reason)
 	return reason == RR_CC_FENCE_I || reason == RR_CC_SFENCE;
 }
 
-void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason)
+static void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason)
 {
 	struct rr_hart *rh = h->rr;
 	struct trace_event ev = { .kind = TRACE_EV_CC_INVAL, .page = page, .op = (uint8_t)reason };
@@ -423,7 +430,9 @@ static bool inject_input(struct rr_hart *rh)
 	return true;
 }
 
-bool rr_record_safe_point(struct hart *h)
+/* Safe-point work of a recording hart: answer revocations, inject input
+ * (core then folds the async mip bits and checks for interrupts). */
+static bool rr_record_safe_point(struct hart *h)
 {
 	struct rr_hart *rh = h->rr;
 	bool ok = true;
@@ -437,7 +446,7 @@ bool rr_record_safe_point(struct hart *h)
 	return ok;
 }
 
-void rr_record_parked(struct hart *h)
+static void rr_record_parked(struct hart *h)
 {
 	struct rr_hart *rh = h->rr;
 	h->insn_icount = h->icount;
@@ -446,14 +455,15 @@ void rr_record_parked(struct hart *h)
 	rh->at_boundary = false;
 }
 
-void rr_record_mip(struct hart *h, uint64_t ext)
+static void rr_record_mip(struct hart *h, uint64_t ext)
 {
 	struct trace_event ev = { .kind = TRACE_EV_MIP, .value = ext };
 	h->insn_icount = h->icount;
 	emit(h->rr, &ev, false);
 }
 
-void rr_record_boundary(struct hart *h)
+/* Requests held back too long for a reservation are answered; DIGESTs. */
+static void rr_record_boundary(struct hart *h)
 {
 	struct rr_hart *rh = h->rr;
 	h->insn_icount = h->icount;
@@ -469,7 +479,7 @@ void rr_record_boundary(struct hart *h)
 	}
 }
 
-uint64_t rr_record_budget(struct hart *h, uint64_t want)
+static uint64_t rr_record_budget(struct hart *h, uint64_t want)
 {
 	struct rr_hart *rh = h->rr;
 	uint64_t left = rh->next_digest > h->icount ? rh->next_digest - h->icount : 1;
@@ -483,7 +493,8 @@ uint64_t rr_record_budget(struct hart *h, uint64_t want)
 	return want < left ? want : left;
 }
 
-void rr_record_end(struct hart *h, int reason, int code)
+/* The hart's loop is over: final DIGEST and END. */
+static void rr_record_end(struct hart *h, int reason, int code)
 {
 	struct rr_hart *rh = h->rr;
 	h->insn_icount = h->icount;
@@ -493,14 +504,17 @@ void rr_record_end(struct hart *h, int reason, int code)
 	emit(rh, &end, false);
 }
 
-void rr_output(struct rr *rr, uint8_t byte)
+static void rr_output(void *ctx, uint8_t byte)
 {
+	struct rr *rr = ctx;
 	rr->out_hash = mix64(rr->out_hash, byte);
 	rr->out_bytes++;
 }
 
-void rr_host_input(struct rr *rr, const uint8_t *buf, size_t n)
+/* Record: host input is queued here until hart 0 injects it. */
+static void rr_host_input(void *ctx, const uint8_t *buf, size_t n)
 {
+	struct rr *rr = ctx;
 	pthread_mutex_lock(&rr->in_lock);
 	for (size_t i = 0; i < n && rr->in_len < sizeof(rr->inbuf); i++) {
 		rr->inbuf[(rr->in_head + rr->in_len) % sizeof(rr->inbuf)] = buf[i];
@@ -510,8 +524,9 @@ void rr_host_input(struct rr *rr, const uint8_t *buf, size_t n)
 	hart_kick(rr->harts[0]->h);
 }
 
-size_t rr_host_input_room(struct rr *rr)
+static size_t rr_host_input_room(void *ctx)
 {
+	struct rr *rr = ctx;
 	pthread_mutex_lock(&rr->in_lock);
 	size_t room = sizeof(rr->inbuf) - rr->in_len;
 	pthread_mutex_unlock(&rr->in_lock);
@@ -520,7 +535,7 @@ size_t rr_host_input_room(struct rr *rr)
 
 bool rr_replaying(const struct machine *m)
 {
-	return m->rr && m->rr->replay;
+	return machine_replaying(m);
 }
 
 uint64_t rr_output_hash(const struct rr *rr)
@@ -542,6 +557,35 @@ const char *rr_divergence(const struct rr *rr)
 bool rr_cut_short(const struct rr *rr)
 {
 	return atomic_load_explicit(&rr->cut_short, memory_order_acquire);
+}
+
+/* Serialized replay: the run's only thread. */
+static void serial_thread(struct machine *m, unsigned i)
+{
+	(void)i;
+	rr_replay_serial_run(m);
+}
+
+/* What core calls: the same functions record and replay (each tells the
+ * two apart itself); a replay also runs the harts on its own threads. */
+static void fill_hooks(struct rr *rr, const struct rr_options *opt)
+{
+	rr->hooks = (struct machine_hooks){
+		.need = rr_need, .allows = rr_allows, .time = rr_time,
+		.irq = rr_irq, .exception = rr_exception, .atomic = rr_atomic,
+		.cc_inval = rr_cc_inval,
+		.safe_point = rr_record_safe_point, .mip = rr_record_mip,
+		.budget = rr_record_budget, .boundary = rr_record_boundary,
+		.end = rr_record_end, .parked = rr_record_parked,
+		.output = rr_output, .host_input = rr_host_input,
+		.host_input_room = rr_host_input_room, .ctx = rr,
+		.replaying = opt->replay,
+		.mute_output = opt->replay && opt->quiet,
+	};
+	if (opt->replay) {
+		rr->hooks.thread = opt->serial ? serial_thread : rr_replay_thread;
+		rr->hooks.nthreads = opt->serial ? 1 : rr->nharts;
+	}
 }
 
 struct rr *rr_new(struct machine *m, const struct rr_options *opt,
@@ -583,6 +627,8 @@ struct rr *rr_new(struct machine *m, const struct rr_options *opt,
 			goto oom;
 		m->harts[i]->rr = rh;
 	}
+	fill_hooks(rr, opt);
+	m->hooks = &rr->hooks;
 	m->rr = rr;
 	return rr;
 oom:
@@ -603,8 +649,10 @@ void rr_free(struct rr *rr)
 		free(rr->harts[i]->rights);
 		free(rr->harts[i]);
 	}
-	if (rr->m->rr == rr)
+	if (rr->m->rr == rr) {
 		rr->m->rr = NULL;
+		rr->m->hooks = NULL;
+	}
 	free(rr->pages);
 	pthread_mutex_destroy(&rr->in_lock);
 	free(rr);

@@ -2,6 +2,7 @@
 #ifndef RRV_REPLAY_RR_EVENT_H
 #define RRV_REPLAY_RR_EVENT_H
 
+#include "core/hooks.h"
 #include "logs/trace_event.h"
 
 #define RR_PAGE_IO TRACE_PAGE_IO
@@ -18,5 +19,16 @@ enum rr_cc_reason {
 
 /* ATOMIC ops. */
 enum rr_atomic_op { RR_AT_AMO = 1, RR_AT_LR, RR_AT_SC };
+
+/* The hooks pass core's own names for these, which the recorder logs as
+ * they are: the two vocabularies must stay one. */
+_Static_assert(HOOK_PAGE_ALL == RR_PAGE_ALL, "all pages");
+_Static_assert((int)HOOK_CC_SMC == RR_CC_SMC &&
+	       (int)HOOK_CC_FENCE_I == RR_CC_FENCE_I &&
+	       (int)HOOK_CC_SFENCE == RR_CC_SFENCE &&
+	       (int)HOOK_CC_REVOKE == RR_CC_REVOKE &&
+	       (int)HOOK_CC_FULL == RR_CC_FULL, "code invalidation reasons");
+_Static_assert((int)HOOK_AT_AMO == RR_AT_AMO && (int)HOOK_AT_LR == RR_AT_LR &&
+	       (int)HOOK_AT_SC == RR_AT_SC, "atomic ops");
 
 #endif /* RRV_REPLAY_RR_EVENT_H */

@@ -79,6 +79,8 @@ struct rr_hart {
 
 struct rr {
 	struct machine *m;
+	/* What core calls (m->hooks points here); ctx is this struct. */
+	struct machine_hooks hooks;
 	bool replay, serial, quiet;
 	uint64_t digest_every;
 	uint64_t npages;          /* RAM pages; index 0 is the I/O domain */
@@ -138,5 +140,11 @@ void rr_serial_yield(struct rr_hart *rh);
 void rr_replay_exception(struct rr_hart *rh, uint64_t cause);
 /* Serialized replay: a snapshot was requested and rh may park here. */
 bool rr_replay_may_park(const struct rr_hart *rh);
+
+/* Parallel replay: the run's thread i replays hart i (hooks.thread). */
+void rr_replay_thread(struct machine *m, unsigned i);
+/* Serialized replay: one thread replays every hart in the canonical
+ * order (DESIGN.md §6). */
+void rr_replay_serial_run(struct machine *m);
 
 #endif /* RRV_REPLAY_RR_INTERNAL_H */
