@@ -237,6 +237,60 @@ static void apply_hart(struct hart *dst, const struct hart *src)
 	tb_flush_all(dst);
 }
 
+/*
+ * The soft TLB is saved too: a translation it caches may be stale (the
+ * guest changed the PTE without SFENCE.VMA, which RISC-V allows), and a
+ * replay must use the same translation the recording used, not walk again.
+ * Entries are stored as (tag, physical page), the host address rebuilt.
+ */
+static void save_tlb(struct snap_buf *b, struct machine *m, const struct hart *h)
+{
+	size_t mark = snap_begin(b, SNAP_TLB);
+	snap_put32(b, h->id);
+	for (unsigned md = 0; md < TLB_NMODES; md++) {
+		const struct tlb_entry *arrs[3] = { h->tlbs[md].r, h->tlbs[md].w, h->tlbs[md].x };
+		for (unsigned a = 0; a < 3; a++)
+			for (unsigned i = 0; i < TLB_SIZE; i++) {
+				const struct tlb_entry *e = &arrs[a][i];
+				snap_put64(b, e->tag);
+				snap_put64(b, e->tag == TLB_INVALID ? 0 :
+					   machine_host_phys(m, (const uint8_t *)tlb_entry_host(e)));
+			}
+	}
+	snap_end(b, mark);
+}
+
+/* Rebuild hart h's TLB from its section; false when malformed. */
+static bool load_tlb(struct snap_rd r, struct machine *m, struct hart *h, bool apply)
+{
+	if (snap_get32(&r) != h->id)
+		return false;
+	for (unsigned md = 0; md < TLB_NMODES; md++) {
+		struct tlb_entry *arrs[3] = { h->tlbs[md].r, h->tlbs[md].w, h->tlbs[md].x };
+		for (unsigned a = 0; a < 3; a++)
+			for (unsigned i = 0; i < TLB_SIZE; i++) {
+				uint64_t tag = snap_get64(&r), pa = snap_get64(&r);
+				if (r.bad)
+					return false;
+				if (!apply)
+					continue;
+				bool wr;
+				uint8_t *host = tag == TLB_INVALID ? NULL :
+						machine_phys_ptr(m, pa & PAGE_MASK, PAGE_SIZE, &wr);
+				struct tlb_entry *e = &arrs[a][i];
+				e->tag = host ? tag : TLB_INVALID;
+				e->addend = host ? (uintptr_t)host - (uintptr_t)(tag & PAGE_MASK) : 0;
+			}
+	}
+	return r.pos == r.len;
+}
+
+void snap_forget_tlbs(struct machine *m)
+{
+	for (unsigned i = 0; i < m->nharts; i++)
+		mmu_flush_tlb(m->harts[i]);
+}
+
 /* ---- devices ---- */
 
 static void save_devices(struct snap_buf *b, struct machine *m)
@@ -347,6 +401,12 @@ static int64_t walk_ram(struct snap_rd r, uint64_t npages, uint8_t *ram)
 int snap_save_machine(struct machine *m, const uint8_t *extra_input,
 		      size_t extra_len, struct snap_buf *b)
 {
+	return snap_save_state(m, extra_input, extra_len, true, b);
+}
+
+int snap_save_state(struct machine *m, const uint8_t *extra_input,
+		    size_t extra_len, bool with_ram, struct snap_buf *b)
+{
 	pthread_mutex_lock(&m->io_lock);
 	size_t mark = snap_begin(b, SNAP_MACHINE);
 	snap_put32(b, SNAP_LAYOUT);
@@ -366,15 +426,18 @@ int snap_save_machine(struct machine *m, const uint8_t *extra_input,
 	mark = snap_begin(b, SNAP_ROM);
 	snap_put(b, m->rom, sizeof(m->rom));
 	snap_end(b, mark);
-	for (unsigned i = 0; i < m->nharts; i++)
+	for (unsigned i = 0; i < m->nharts; i++) {
 		save_hart(b, m->harts[i]);
+		save_tlb(b, m, m->harts[i]);
+	}
 	save_devices(b, m);
 	mark = snap_begin(b, SNAP_INPUT);
 	for (size_t i = 0; i < m->inq_len; i++)
 		snap_put8(b, m->inq[(m->inq_head + i) % sizeof(m->inq)]);
 	snap_put(b, extra_input, extra_len);
 	snap_end(b, mark);
-	save_ram(b, m);
+	if (with_ram)
+		save_ram(b, m);
 	pthread_mutex_unlock(&m->io_lock);
 	return b->oom ? -1 : 0;
 }
@@ -472,7 +535,7 @@ struct restore_plan {
 };
 
 static int plan_restore(const struct machine *m, const uint8_t *blob, size_t len,
-			struct restore_plan *pl, char *err, size_t errlen)
+			bool with_ram, struct restore_plan *pl, char *err, size_t errlen)
 {
 	if (read_machine_sec(blob, len, &pl->ms, err, errlen) < 0)
 		return -1;
@@ -491,6 +554,14 @@ static int plan_restore(const struct machine *m, const uint8_t *blob, size_t len
 			snprintf(err, errlen, "damaged snapshot (hart %u)", i);
 			return -1;
 		}
+	/* No TLB section: the TLBs start empty (a snapshot taken where
+	 * none were filled yet, e.g. by a test tool). */
+	for (unsigned i = 0; i < m->nharts; i++)
+		if ((snap_section(blob, len, SNAP_TLB, i, &r, &broken) &&
+		     !load_tlb(r, NULL, &pl->harts[i], false)) || broken) {
+			snprintf(err, errlen, "damaged snapshot (TLB of hart %u)", i);
+			return -1;
+		}
 	if (!snap_section(blob, len, SNAP_DEVICES, 0, &r, &broken) ||
 	    !load_devices(&r, m->nharts, &pl->dev)) {
 		snprintf(err, errlen, "damaged snapshot (devices)");
@@ -506,8 +577,8 @@ static int plan_restore(const struct machine *m, const uint8_t *blob, size_t len
 		snprintf(err, errlen, "damaged snapshot (input queue)");
 		return -1;
 	}
-	if (!snap_section(blob, len, SNAP_RAM, 0, &pl->ram, &broken) ||
-	    walk_ram(pl->ram, m->ram_size >> PAGE_SHIFT, NULL) < 0) {
+	if (with_ram && (!snap_section(blob, len, SNAP_RAM, 0, &pl->ram, &broken) ||
+			 walk_ram(pl->ram, m->ram_size >> PAGE_SHIFT, NULL) < 0)) {
 		snprintf(err, errlen, "damaged snapshot (RAM)");
 		return -1;
 	}
@@ -517,13 +588,22 @@ static int plan_restore(const struct machine *m, const uint8_t *blob, size_t len
 int snap_restore_machine(struct machine *m, const uint8_t *blob, size_t len,
 			 char *err, size_t errlen)
 {
+	if (snap_restore_state(m, blob, len, true, err, errlen) < 0)
+		return -1;
+	m->restored = true;
+	return 0;
+}
+
+int snap_restore_state(struct machine *m, const uint8_t *blob, size_t len,
+		       bool with_ram, char *err, size_t errlen)
+{
 	struct restore_plan pl = { 0 };
 	pl.harts = calloc(m->nharts, sizeof(*pl.harts));
 	if (!pl.harts) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	int rc = plan_restore(m, blob, len, &pl, err, errlen);
+	int rc = plan_restore(m, blob, len, with_ram, &pl, err, errlen);
 	if (rc < 0)
 		goto out;
 	m->entry = pl.ms.entry;
@@ -531,16 +611,23 @@ int snap_restore_machine(struct machine *m, const uint8_t *blob, size_t len,
 	m->tohost = pl.ms.tohost;
 	m->fromhost = pl.ms.fromhost;
 	/* Only an exit the guest asked for carries over (a replay's). */
-	if (pl.ms.exit_reason == EXIT_GUEST || pl.ms.exit_reason == EXIT_RESET) {
-		m->exit_reason = (enum machine_exit)pl.ms.exit_reason;
-		m->exit_code = (int)pl.ms.exit_code;
-	}
+	bool guest_exit = pl.ms.exit_reason == EXIT_GUEST || pl.ms.exit_reason == EXIT_RESET;
+	m->exit_reason = guest_exit ? (enum machine_exit)pl.ms.exit_reason : EXIT_NONE;
+	m->exit_code = guest_exit ? (int)pl.ms.exit_code : 0;
 	memcpy(m->rom, pl.rom.p, BOOTROM_SIZE);
-	/* Zero pages without touching them (a fresh mapping reads as zero). */
-	madvise(m->ram, m->ram_size, MADV_DONTNEED);
-	walk_ram(pl.ram, m->ram_size >> PAGE_SHIFT, m->ram);
-	for (unsigned i = 0; i < m->nharts; i++)
+	if (with_ram) {
+		/* Zero pages without touching them (a fresh mapping reads
+		 * as zero). */
+		madvise(m->ram, m->ram_size, MADV_DONTNEED);
+		walk_ram(pl.ram, m->ram_size >> PAGE_SHIFT, m->ram);
+	}
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct snap_rd r;
+		bool broken;
 		apply_hart(m->harts[i], &pl.harts[i]);
+		if (snap_section(blob, len, SNAP_TLB, i, &r, &broken))
+			load_tlb(r, m, m->harts[i], true);
+	}
 	pthread_mutex_lock(&m->io_lock);
 	machine_set_mtime(m, pl.dev.mtime);
 	/* The UART's line goes to the PLIC, whose own state comes after. */
@@ -552,7 +639,6 @@ int snap_restore_machine(struct machine *m, const uint8_t *blob, size_t len,
 	m->inq_len = pl.input.len;
 	memcpy(m->inq, pl.input.p, pl.input.len);
 	pthread_mutex_unlock(&m->io_lock);
-	m->restored = true;
 out:
 	free(pl.harts);
 	return rc;

@@ -5,8 +5,8 @@
  * u64 length, payload}, little-endian. core/ writes and reads the machine's
  * sections (configuration, boot ROM, every hart, devices, input queue, RAM);
  * the replay layer adds its own (each hart's position in a trace) with the
- * same helpers. Translation caches and TLBs are never saved: they are
- * rebuilt. The replay layer stores the blob in a chunk file (the trace
+ * same helpers. Translation caches are rebuilt, not saved; the soft TLB
+ * is saved (it may hold a stale translation the replay must reuse). The replay layer stores the blob in a chunk file (the trace
  * container does the framing).
  */
 #ifndef RRV_CORE_SNAP_H
@@ -53,6 +53,7 @@ enum snap_tag {
 	SNAP_MACHINE = 1,   /* harts, RAM size, entry, DTB address, HTIF */
 	SNAP_ROM,
 	SNAP_HART,          /* one per hart, in hart order */
+	SNAP_TLB,           /* one per hart: its soft TLB's translations */
 	SNAP_DEVICES,       /* UART, PLIC, CLINT, mtime */
 	SNAP_INPUT,         /* UART input queued on the host side */
 	SNAP_RAM,           /* runs of non-zero pages */
@@ -73,6 +74,11 @@ bool snap_section(const uint8_t *blob, size_t len, uint32_t tag, unsigned nth,
  */
 int snap_save_machine(struct machine *m, const uint8_t *extra_input,
 		      size_t extra_len, struct snap_buf *out);
+
+/* The same, RAM left out when !with_ram (the debugger's checkpoints keep
+ * RAM themselves, as pages shared between checkpoints). */
+int snap_save_state(struct machine *m, const uint8_t *extra_input,
+		    size_t extra_len, bool with_ram, struct snap_buf *out);
 
 /* What a blob says about the machine it came from, without restoring. */
 struct snap_summary {
@@ -98,5 +104,17 @@ int snap_describe(const uint8_t *blob, size_t len, struct snap_summary *s,
  */
 int snap_restore_machine(struct machine *m, const uint8_t *blob, size_t len,
 			 char *err, size_t errlen);
+/* Restore into a machine that may have run (every hart stopped at a
+ * boundary): harts, devices, input queue, and RAM when with_ram. */
+int snap_restore_state(struct machine *m, const uint8_t *blob, size_t len,
+		       bool with_ram, char *err, size_t errlen);
+
+/*
+ * Empty every hart's TLB. A recording (and its replay) that starts from a
+ * snapshot starts with no page rights, and a TLB entry must never grant
+ * more than the rights held (DESIGN.md §4.1): both sides forget the
+ * snapshot's cached translations alike.
+ */
+void snap_forget_tlbs(struct machine *m);
 
 #endif /* RRV_CORE_SNAP_H */

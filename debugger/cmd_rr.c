@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include "core/hart.h"
+#include "core/snap.h"
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
+#include "replay/rr_open.h"
 #include "replay/rr_snap.h"
 #include "replay/rr.h"
 #include "replay/rr_trace.h"
@@ -117,6 +119,9 @@ int dbg_cmd_record(int argc, char **argv)
 					  &snapf, &m);
 		if (st)
 			return st;
+		/* The recorder starts with no page rights: no TLB entry may
+		 * grant access before an ACQUIRE (its replay does the same). */
+		snap_forget_tlbs(m);
 	} else if (!(m = machine_new(&o.cfg, err, sizeof(err)))) {
 		fprintf(stderr, "rrv: %s\n", err);
 		return 1;
@@ -250,49 +255,6 @@ static const char usage_replay[] =
 "damaged trace or snapshot; 2 for a bad option or a snapshot that does not\n"
 "belong to the trace.\n";
 
-/* Write the trace's images to files in dir and point cfg at them. */
-static int extract_images(struct trace_reader *tr, const char *dir,
-			  struct machine_config *cfg, char paths[4][512],
-			  char *err, size_t errlen)
-{
-	struct image_ref refs[4];
-	unsigned nrefs = image_refs(cfg, refs);
-	for (unsigned i = 0; i < trace_nimages(tr); i++) {
-		const struct trace_image *im = trace_image(tr, i);
-		for (unsigned k = 0; k < nrefs; k++) {
-			if (strcmp(im->name, refs[k].name))
-				continue;
-			snprintf(paths[k], 512, "%s/%s", dir, im->name);
-			FILE *f = fopen(paths[k], "wb");
-			if (!f || fwrite(im->data, 1, im->len, f) != im->len) {
-				snprintf(err, errlen, "%s: %s", paths[k], strerror(errno));
-				if (f)
-					fclose(f);
-				return -1;
-			}
-			if (fclose(f) != 0) {
-				snprintf(err, errlen, "%s: %s", paths[k], strerror(errno));
-				return -1;
-			}
-			*refs[k].path = paths[k];
-		}
-	}
-	return 0;
-}
-
-/* The trace's identity, which snapshots taken while replaying it carry:
- * its recorded trace_id, or (older traces) a hash of its CONFIG. */
-static void trace_identity(struct trace_reader *tr, char *buf, size_t len)
-{
-	if (trace_config_get(tr, "trace_id", buf, len) && buf[0])
-		return;
-	const char *cfg = trace_config(tr);
-	uint8_t sum[32];
-	trace_sha256(cfg, strlen(cfg), sum);
-	int n = snprintf(buf, len, "config-");
-	for (int i = 0; i < 16 && n > 0 && (size_t)n + 2 < len; i++)
-		n += snprintf(buf + n, len - (size_t)n, "%02x", sum[i]);
-}
 
 /* Config lines naming the trace's images, for snapshots taken from it. */
 static void image_origin(struct trace_reader *tr, char *buf, size_t len)
@@ -308,47 +270,27 @@ static void image_origin(struct trace_reader *tr, char *buf, size_t len)
 	}
 }
 
-/* Build the machine a replay starts from: the boot images, the snapshot
- * the recording started from, or a snapshot taken during a replay of this
- * trace (--restore). 0, or an exit status after a message. */
+/* Build the machine a replay starts from: what the trace starts from
+ * (replay/rr_open.c), or a snapshot taken during a replay of this trace
+ * (--restore). 0, or an exit status after a message. */
 static int replay_machine(struct trace_reader *tr, const char *path,
 			  const char *restore, struct run_opts *o,
-			  const char *dir, char paths[4][512],
-			  struct rr_snap_file *snapf, struct machine **out)
+			  struct rr_trace_files *files, struct rr_snap_file *snapf,
+			  struct machine **out)
 {
 	char err[512];
-	*out = NULL;
 	if (restore) {
 		/* The snapshot holds memory: no images, and the trace's own
 		 * harts and RAM size are what it must match. */
 		o->cfg.bootargs = NULL;
 		return snap_cli_restore(restore, o, true, true, snapf, out);
 	}
-	uint8_t *blob;
-	size_t blen;
-	int has = trace_snapshot_blob(tr, &blob, &blen, err, sizeof(err));
-	if (has < 0) {
+	*out = rr_trace_machine(tr, &o->cfg, files, err, sizeof(err));
+	rr_trace_files_cleanup(files);
+	if (!*out) {
 		fprintf(stderr, "rrv: %s: %s\n", path, err);
 		return 1;
 	}
-	struct machine *m = NULL;
-	if (has) {
-		m = machine_new(&o->cfg, err, sizeof(err));
-		if (!m || snap_restore_machine(m, blob, blen, err, sizeof(err)) < 0) {
-			fprintf(stderr, "rrv: %s: the snapshot it starts from: %s\n", path, err);
-			free(blob);
-			machine_free(m);
-			return 1;
-		}
-		free(blob);
-	} else if (extract_images(tr, dir, &o->cfg, paths, err, sizeof(err)) < 0 ||
-		   !(m = machine_new(&o->cfg, err, sizeof(err))) ||
-		   machine_load_boot(m, err, sizeof(err)) < 0) {
-		fprintf(stderr, "rrv: %s: %s\n", path, err);
-		machine_free(m);
-		return 1;
-	}
-	*out = m;
 	return 0;
 }
 
@@ -439,24 +381,9 @@ int dbg_cmd_replay(int argc, char **argv)
 	}
 	struct run_opts o;
 	cli_default_opts(&o);
-	char v[4096];
-	o.cfg.nharts = trace_nharts(tr);
-	if (trace_config_get(tr, "ram", v, sizeof(v)))
-		o.cfg.ram_size = strtoull(v, NULL, 10);
-	if (trace_config_get(tr, "max_insns", v, sizeof(v)))
-		o.cfg.max_insns = strtoull(v, NULL, 10);
-	static char bootargs[4096];
-	if (trace_config_get(tr, "bootargs", bootargs, sizeof(bootargs)) && bootargs[0])
-		o.cfg.bootargs = bootargs;
-	o.cfg.input_fd = -1;
-	char dir[] = "/tmp/rrv-replay.XXXXXX";
-	char paths[4][512] = { { 0 } };
+	struct rr_trace_files files = { 0 };
+	rr_trace_config(tr, &files, 1, &o.cfg);
 	int status = 1;
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "rrv: cannot create a temporary directory: %s\n", strerror(errno));
-		trace_close(tr);
-		return 1;
-	}
 	struct machine *m = NULL;
 	struct rr *rr = NULL;
 	struct rr_trace_play *play = NULL;
@@ -464,9 +391,9 @@ int dbg_cmd_replay(int argc, char **argv)
 	struct snap_session snap = {
 		.path = save, .when = when, .stop_after = stop_after, .source = "replay",
 	};
-	trace_identity(tr, snap.trace_id, sizeof(snap.trace_id));
+	rr_trace_identity(tr, snap.trace_id, sizeof(snap.trace_id));
 	image_origin(tr, snap.origin, sizeof(snap.origin));
-	if ((st = replay_machine(tr, path, restore, &o, dir, paths, &snapf, &m)) != 0) {
+	if ((st = replay_machine(tr, path, restore, &o, &files, &snapf, &m)) != 0) {
 		status = st;
 		goto out;
 	}
@@ -547,10 +474,6 @@ out:
 	rr_free(rr);
 	rr_trace_play_free(play);
 	machine_free(m);
-	for (unsigned k = 0; k < 4; k++)
-		if (paths[k][0])
-			unlink(paths[k]);
-	rmdir(dir);
 	trace_close(tr);
 	return status;
 }

@@ -171,6 +171,15 @@ int rr_snap_restore_positions(struct rr *rr, const uint8_t *blob, size_t len,
 		struct rr_hart *rh = rr->harts[i];
 		bool trap;
 		uint32_t left;
+		/* Whatever the hart was doing is forgotten: it starts afresh
+		 * between two steps at the snapshot's position. */
+		rh->have_ev = false;
+		rh->cut_short = false;
+		rh->nhist = 0;
+		rh->parked = false;
+		rh->waiting = false;
+		rh->run_to_seq = 0;
+		atomic_store_explicit(&rh->finished, 0, memory_order_relaxed);
 		if (!load_position(&r, rh, &trap, &left)) {
 			snprintf(err, errlen, "damaged snapshot (replay position of hart %u)", i);
 			return -1;

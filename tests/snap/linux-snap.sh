@@ -66,5 +66,22 @@ for mode in parallel serial; do
 		bad "replay ($mode) of the trace recorded from the snapshot: exit $st: $(head -c 300 "$out/replay-$mode.err")"
 	fi
 done
+# Snapshots taken while replaying that trace (Sv39, S-mode, stale TLB
+# entries and all) continue it identically.
+if [ -s "$out/from-prompt.rrv" ]; then
+	for at in 0:100000000 1:300000000 2:200000000 3:420000000; do
+		"$rrv" replay --quiet --save-snapshot "$out/replay.rrs" --snapshot-on "icount:$at" \
+			--stop-after-snapshot "$out/from-prompt.rrv" >/dev/null 2>"$out/rs.err" </dev/null
+		st1=$?
+		"$rrv" replay --quiet --restore "$out/replay.rrs" "$out/from-prompt.rrv" \
+			>/dev/null 2>"$out/rr.err" </dev/null
+		st2=$?
+		if [ $st1 -eq 0 ] && [ $st2 -eq 0 ] && grep -q "replay identical" "$out/rr.err"; then
+			ok "replay snapshot at icount $at restored: identical to the end"
+		else
+			bad "replay snapshot at icount $at: exits $st1 $st2: $(head -c 300 "$out/rr.err")"
+		fi
+	done
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
