@@ -98,6 +98,21 @@ for spec in amo_counter lrsc_lock ipi_pingpong uart_echo timer_irq trap_storm sm
 		done
 	done
 done
+# Snapshots right after an LR (from the trace's ATOMIC events): the
+# reservation is held, and the replay restored from there stays identical.
+name=lrsc_lock-smp2
+rec_status=0
+for ic in $("$rrv" events "$out/$name.rrv" --hart 1 --kind ATOMIC --limit 4000 |
+	    awk '/ lr at / { n++; if (n % 500 == 1) print $6 }'); do
+	tag=lr$ic
+	snap=$out/$name.$tag.rrs
+	"$rrv" replay --save-snapshot "$snap" --snapshot-on "icount:1:$((ic + 1))" \
+		--stop-after-snapshot "$out/$name.rrv" >"$out/$name.$tag.before" 2>/dev/null </dev/null
+	if "$rrv" info "$snap" 2>/dev/null | grep -q "LR reservation held"; then
+		resv_seen=$((resv_seen + 1))
+	fi
+	check_restore "$name" "$snap" "$tag"
+done
 [ $wfi_seen -gt 0 ] && ok "snapshots with a hart in WFI: $wfi_seen" || bad "no snapshot caught a hart in WFI"
 [ $resv_seen -gt 0 ] && ok "snapshots with an LR reservation held: $resv_seen" || bad "no snapshot caught an LR reservation"
 
