@@ -8,6 +8,7 @@
 #include "core/fpu.h"
 #include "core/guestmem.h"
 #include "core/hart.h"
+#include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 #include "core/tb.h"
@@ -364,6 +365,10 @@ lookup:
 	if (atomic_load_explicit(&h->exit_request, memory_order_relaxed) ||
 	    left == 0 || h->in_wfi)
 		goto out;
+	/* Debugger breakpoints start blocks (tb.c cuts them there) and
+	 * blocks are not chained while any is set: checked before running. */
+	if (unlikely(h->dbg) && h->dbg->nbp && hdbg_check_break(h, h->pc))
+		goto out;
 	{
 		h->insn_icount = h->icount;
 		struct tb *nt = tb_lookup(h, h->pc);
@@ -401,7 +406,7 @@ chain:
 	if (patched || atomic_load_explicit(&h->exit_request,
 					    memory_order_relaxed) || left == 0)
 		goto next_tb;
-	if (slot >= 0) {
+	if (slot >= 0 && likely(!h->dbg)) {
 		struct tb *nt = tb->link[slot];
 		if (nt && tb->link_gen[slot] == tb_gen(h) && nt->n <= left) {
 			tb = nt;

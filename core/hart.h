@@ -11,6 +11,7 @@
 
 struct machine;
 struct tb_cache;
+struct hdbg;
 struct rr_hart;
 
 /*
@@ -117,6 +118,9 @@ struct hart {
 	/* Translation: per-hart code cache (share-nothing). */
 	struct tb_cache *tbc;
 	bool tb_flush_pending;    /* executor must leave the current TB */
+
+	/* Debugger stop conditions (core/hdbg.h), NULL when not debugging. */
+	struct hdbg *dbg;
 
 	/* Instruction budget: stop after this icount (UINT64_MAX = none). */
 	uint64_t icount_limit;

@@ -635,14 +635,21 @@ static int exit_status(const struct machine *m)
 	}
 }
 
+void machine_prepare(struct machine *m)
+{
+	if (m->restored)
+		return;
+	uint64_t rom_words[2] = { m->entry, m->dtb_addr };
+	memcpy(m->rom + 24, rom_words, sizeof(rom_words));
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
+	/* Prepared once: the state is the machine's from now on. */
+	m->restored = true;
+}
+
 int machine_run(struct machine *m, double timeout_s)
 {
-	if (!m->restored) {
-		uint64_t rom_words[2] = { m->entry, m->dtb_addr };
-		memcpy(m->rom + 24, rom_words, sizeof(rom_words));
-		for (unsigned i = 0; i < m->nharts; i++)
-			hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
-	}
+	machine_prepare(m);
 	bool replay = machine_replaying(m);
 	console_init(&m->console, replay ? -1 : m->cfg.input_fd);
 	/* Replay has no asynchronous sources: no input, no timers. */

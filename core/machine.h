@@ -159,6 +159,11 @@ int machine_build_dtb(const struct machine_config *cfg, uint64_t initrd_start,
 		      uint64_t initrd_end, void *buf, size_t bufsize, char *err,
 		      size_t errlen);
 
+/* Put every hart at the boot ROM with the entry and DTB words in it (not
+ * after a snapshot restore). machine_run does this first; a debugger that
+ * drives the harts itself calls it. */
+void machine_prepare(struct machine *m);
+
 /* Run all harts until the guest exits, the limit or the timeout (seconds,
  * 0 = none) is reached: on core's hart loop, or on the threads the hooks
  * bring (a replay ends when they all return). Returns the process exit

@@ -6,6 +6,7 @@
 
 #include "core/guestmem.h"
 #include "core/hart.h"
+#include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/tb.h"
 #include "devices/clint.h"
@@ -174,8 +175,31 @@ static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
 		e = acc == ACC_FETCH ? &set->x[tlb_index(vaddr)]
 				     : &set->r[tlb_index(vaddr)];
 	}
+	/* A watched page's entries keep their translation but never hit the
+	 * fast path, so the slow path sees every access (core/hdbg.h). */
+	if (h->dbg && acc != ACC_FETCH && !hdbg_page_clear(h, vaddr, paddr))
+		slow = TLB_SLOW;
 	e->tag = (vaddr & PAGE_MASK) | slow;
 	e->addend = (uintptr_t)host - (uintptr_t)(vaddr & PAGE_MASK);
+}
+
+void mmu_debug_changed(struct hart *h)
+{
+	/* Entries filled before a watchpoint was set: keep them (a flush
+	 * would make this replay walk where the recording did not), but
+	 * send their accesses to the slow path. */
+	for (unsigned md = 0; md < TLB_NMODES; md++) {
+		struct tlb_entry *arrs[2] = { h->tlbs[md].r, h->tlbs[md].w };
+		for (unsigned a = 0; a < 2; a++)
+			for (unsigned i = 0; i < TLB_SIZE; i++) {
+				struct tlb_entry *e = &arrs[a][i];
+				if (e->tag == TLB_INVALID)
+					continue;
+				uint64_t pa = machine_host_phys(h->m, (const uint8_t *)tlb_entry_host(e));
+				if (!h->dbg || !hdbg_page_clear(h, e->tag & PAGE_MASK, pa))
+					e->tag |= TLB_SLOW;
+			}
+	}
 }
 
 /*
@@ -256,13 +280,47 @@ static int load_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 	}
 	tlb_fill(h, vaddr, paddr, ACC_READ);
 	*val = gmem_read(p, size);
+	if (h->dbg)
+		hdbg_access(h, vaddr, paddr, size, false, 0, p);
 	return MEM_OK;
+}
+
+/*
+ * A load the fast path would have served, but for the TLB_SLOW mark of a
+ * watched page: done through the entry as the fast path does (no walk,
+ * which the recording did not do either), and checked.
+ */
+static bool watched_hit(struct hart *h, uint64_t vaddr, unsigned size, bool write,
+			uint64_t val, uint64_t *out)
+{
+	const struct tlb_entry *e = write ? &h->tlb_data->w[tlb_index(vaddr)]
+					  : &h->tlb_data->r[tlb_index(vaddr)];
+	if (!(e->tag & TLB_SLOW) || e->tag == TLB_INVALID ||
+	    (vaddr & (PAGE_MASK | (size - 1))) != (e->tag & ~TLB_SLOW))
+		return false;
+	uint8_t *p = (uint8_t *)(uintptr_t)(vaddr + e->addend);
+	uint64_t paddr = machine_host_phys(h->m, p);
+	if (write) {
+		/* Code pages carry the mark too: their stores must take the
+		 * full path (code invalidation). */
+		if (tb_code_overlaps(h, paddr, size) ||
+		    (h->m->tohost && (paddr & PAGE_MASK) == (h->m->tohost & PAGE_MASK)))
+			return false;
+		hdbg_access(h, vaddr, paddr, size, true, val, p);
+		gmem_write(p, size, val);
+	} else {
+		*out = gmem_read(p, size);
+		hdbg_access(h, vaddr, paddr, size, false, 0, p);
+	}
+	return true;
 }
 
 /* Misaligned accesses are performed byte by byte, as QEMU's RISC-V target
  * does for plain loads and stores (they never trap as misaligned). */
 int mmu_load(struct hart *h, uint64_t vaddr, unsigned size, uint64_t *val)
 {
+	if (h->dbg && watched_hit(h, vaddr, size, false, 0, val))
+		return MEM_OK;
 	if (!(vaddr & (size - 1)))
 		return load_aligned(h, vaddr, size, val);
 	uint64_t v = 0;
@@ -305,6 +363,8 @@ static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 		return MEM_EXC;
 	}
 	int ret = mmu_note_code_write(h, paddr, size);
+	if (h->dbg)
+		hdbg_access(h, vaddr, paddr, size, true, val, p);
 	gmem_write(p, size, val);
 	if (h->m->tohost && paddr == h->m->tohost)
 		ret |= htif_write(h, paddr, val);
@@ -314,6 +374,9 @@ static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 
 int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val)
 {
+	uint64_t unused;
+	if (h->dbg && watched_hit(h, vaddr, size, true, val, &unused))
+		return MEM_OK;
 	if (!(vaddr & (size - 1)))
 		return store_aligned(h, vaddr, size, val);
 	/* Check every byte's translation first so a fault leaves memory as
@@ -371,6 +434,10 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
 		raise(h, cause, vaddr);
 		return NULL;
 	}
+	/* Watched: an AMO or SC writes, an LR reads (the debugger reads the
+	 * value after the instruction). */
+	if (h->dbg)
+		hdbg_access(h, vaddr, *paddr, size, !lr, 0, p);
 	return p;
 }
 

@@ -47,6 +47,9 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
 int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size);
 
 void mmu_flush_tlb(struct hart *h);
+/* The debugger's watchpoints changed: mark the entries of watched pages
+ * slow (kept, not flushed). */
+void mmu_debug_changed(struct hart *h);
 /* Write entries mapping the physical page of paddr (code was translated)
  * stop hitting the fast path; their translations stay. */
 void mmu_drop_write_page(struct hart *h, uint64_t paddr);

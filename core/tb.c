@@ -7,6 +7,7 @@
 
 #include "core/guestmem.h"
 #include "core/hart.h"
+#include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 
@@ -256,6 +257,9 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
 	uint64_t pc = vpc;
 	unsigned n = 0;
 	for (;;) {
+		/* A debugger breakpoint starts a block of its own. */
+		if (n && h->dbg && hdbg_is_break(h, pc))
+			break;
 		uint32_t raw = (uint32_t)gmem_read(p, 2);
 		if (decode_len((uint16_t)raw) == 4) {
 			if (((pc + 2) & ~PAGE_MASK) == 0) {

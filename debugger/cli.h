@@ -35,5 +35,6 @@ int dbg_cmd_record(int argc, char **argv);
 int dbg_cmd_replay(int argc, char **argv);
 int dbg_cmd_info(int argc, char **argv);
 int dbg_cmd_events(int argc, char **argv);
+int dbg_cmd_debug(int argc, char **argv);
 
 #endif /* RRV_DEBUGGER_CLI_H */

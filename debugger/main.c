@@ -28,6 +28,7 @@ static const char usage_main[] =
 "  run       run a guest, one host thread per hart\n"
 "  record    run a guest and record it into a trace file\n"
 "  replay    replay a trace, in parallel or serialized, checking it\n"
+"  debug     step and continue forwards and backwards through a trace\n"
 "  info      summarize a trace file\n"
 "  events    list the events of a trace file\n"
 "  dumpdtb   write the generated device tree blob to a file\n"
@@ -412,6 +413,8 @@ int main(int argc, char **argv)
 		return dbg_cmd_info(argc - 1, argv + 1);
 	if (!strcmp(cmd, "events"))
 		return dbg_cmd_events(argc - 1, argv + 1);
+	if (!strcmp(cmd, "debug"))
+		return dbg_cmd_debug(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			fputs(usage_run, stdout);

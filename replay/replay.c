@@ -19,6 +19,7 @@
 
 #include "core/exec.h"
 #include "core/hart.h"
+#include "core/hdbg.h"
 #include "core/trap.h"
 
 #define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
@@ -501,6 +502,12 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		exec_run(h, budget);
 		if (rr->serial)
 			rr->serial_progress += h->icount - before;
+		/* A debugger stop condition: the hart is at an instruction
+		 * boundary inside what would have been one exec_run, where no
+		 * event is due and no interrupt pending, so stopping here is
+		 * the same state as a stop by count. */
+		if (h->dbg && h->dbg->hit)
+			return true;
 	}
 }
 

@@ -73,6 +73,8 @@ struct rr_hart {
 	 * while it waits itself, on which event. */
 	bool parked;
 	uint64_t run_to_seq;
+	/* Serialized replay: instructions per step (the engine sets it). */
+	uint64_t quantum;
 	bool waiting;
 	struct trace_dep waiting_on;
 };
@@ -137,6 +139,13 @@ bool rr_replay_take(struct rr_hart *rh, unsigned kind, struct trace_event *out);
 bool rr_replay_step(struct rr_hart *rh, uint64_t quantum);
 /* Serialized replay: rh waits; the other harts get a turn first. */
 void rr_serial_yield(struct rr_hart *rh);
+/* The harts' coroutines, driven one at a time: resume runs hart i until it
+ * yields (its step done, or waiting for another hart). reset starts every
+ * coroutine afresh (all harts between steps). */
+struct rr_serial *rr_serial_new(struct rr *rr);
+void rr_serial_free(struct rr_serial *s, struct rr *rr);
+void rr_serial_resume(struct rr_serial *s, unsigned i);
+int rr_serial_reset(struct rr_serial *s, struct rr *rr);
 void rr_replay_exception(struct rr_hart *rh, uint64_t cause);
 /* Serialized replay: a snapshot was requested and rh may park here. */
 bool rr_replay_may_park(const struct rr_hart *rh);

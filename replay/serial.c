@@ -57,7 +57,9 @@ void rr_serial_yield(struct rr_hart *rh)
 static void hart_body(unsigned lo, unsigned hi)
 {
 	struct rr_hart *rh = (struct rr_hart *)(((uintptr_t)hi << 32) | lo);
-	while (rr_replay_step(rh, RR_REPLAY_QUANTUM))
+	/* The quantum is read at every step: the debugger's engine sets it
+	 * before each resume (0 = one stop at the current icount). */
+	while (rr_replay_step(rh, rh->quantum))
 		rr_serial_yield(rh);
 	atomic_store_explicit(&rh->finished, 1, memory_order_release);
 	/* Never return (through uc_link): the function's exit would run on
@@ -96,13 +98,15 @@ static int make_coroutine(ucontext_t *c, ucontext_t *link, void *stack,
 	return 0;
 }
 
-static struct rr_serial *serial_new(struct rr *rr)
+struct rr_serial *rr_serial_new(struct rr *rr)
 {
 	struct rr_serial *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->sched_fiber = FIBER_SELF();
+	rr->serial_ctx = s;
 	for (unsigned i = 0; i < rr->nharts; i++) {
+		rr->harts[i]->quantum = RR_REPLAY_QUANTUM;
 		void *st = mmap(NULL, SERIAL_STACK, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (st == MAP_FAILED) {
@@ -119,10 +123,36 @@ static struct rr_serial *serial_new(struct rr *rr)
 	return s;
 }
 
-static void resume(struct rr_serial *s, unsigned i)
+void rr_serial_resume(struct rr_serial *s, unsigned i)
 {
 	FIBER_ENTER(s->fiber[i]);
 	swapcontext(&s->sched, &s->ctx[i]);
+}
+
+static void resume(struct rr_serial *s, unsigned i)
+{
+	rr_serial_resume(s, i);
+}
+
+void rr_serial_free(struct rr_serial *s, struct rr *rr)
+{
+	if (rr->serial_ctx == s)
+		rr->serial_ctx = NULL;
+	serial_free(s, rr->nharts);
+}
+
+int rr_serial_reset(struct rr_serial *s, struct rr *rr)
+{
+	/* Every hart is between two steps: abandon their stacks' contents
+	 * and start each coroutine afresh (TSan: a fresh fiber too). */
+	for (unsigned i = 0; i < rr->nharts; i++) {
+		if (s->fiber[i])
+			FIBER_FREE(s->fiber[i]);
+		s->fiber[i] = FIBER_NEW();
+		if (make_coroutine(&s->ctx[i], &s->sched, s->stack[i], rr->harts[i]) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static bool finished(const struct rr_hart *rh)
@@ -191,7 +221,7 @@ static void pause_all(struct rr *rr, struct rr_serial *s)
 void rr_replay_serial_run(struct machine *m)
 {
 	struct rr *rr = m->rr;
-	struct rr_serial *s = serial_new(rr);
+	struct rr_serial *s = rr_serial_new(rr);
 	if (!s) {
 		rr_replay_report(rr->harts[0], "no memory for the serialized "
 				 "replay's hart stacks");

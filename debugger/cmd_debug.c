@@ -1,0 +1,261 @@
+/* cmd_debug.c: `rrv debug TRACE`: the time-travel REPL (readline, scripts, batch). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "debugger/cli.h"
+#include "debugger/repl.h"
+#include "debugger/symbols.h"
+#include "logs/trace.h"
+#include "replay/engine.h"
+
+static const char usage_debug[] =
+"usage: rrv debug [options] TRACE\n"
+"\n"
+"Debug a recorded run with time travel: step, continue and watch forwards\n"
+"and backwards, one hart at a time or all of them (gdb's command names;\n"
+"`help` lists them). Symbols come from the ELF images in the trace, or a\n"
+"Linux kernel's own kallsyms tables, or --symbols.\n"
+"\n"
+"options:\n"
+"  --symbols FILE  more symbols: an ELF file or a System.map\n"
+"  -ex CMD         run CMD first (repeatable, in order)\n"
+"  -x FILE         run the commands in FILE first\n"
+"  --batch         run the -ex/-x commands and exit (no prompt)\n"
+"  -h, --help      this text\n"
+"\n"
+"When standard input is not a terminal, commands are read one per line and\n"
+"only their output is printed. Ctrl-C stops a long continue. History is\n"
+"kept in ~/.rrv_history.\n";
+
+/* The session readline's completion and the SIGINT handler reach. */
+static struct dbg_session *active;
+static struct rpl *interrupt_target;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (interrupt_target)
+		rpl_interrupt(interrupt_target);
+}
+
+static char *complete_gen(const char *text, int state)
+{
+	static size_t cmd_state, sym_state;
+	static bool in_syms;
+	if (!state) {
+		cmd_state = sym_state = 0;
+		in_syms = rl_point > 0 && strchr(rl_line_buffer, ' ') &&
+			  strchr(rl_line_buffer, ' ') < rl_line_buffer + rl_point;
+	}
+	if (!in_syms) {
+		const char *c = dbg_complete_command(text, &cmd_state);
+		if (c)
+			return strdup(c);
+		return NULL;
+	}
+	const char *n = active ? sym_complete(active->syms, text, &sym_state) : NULL;
+	return n ? strdup(n) : NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	(void)start;
+	(void)end;
+	rl_attempted_completion_over = 1;
+	return rl_completion_matches(text, complete_gen);
+}
+
+/* Symbols: every ELF image of the trace; a raw kernel image's kallsyms. */
+static void load_symbols(struct sym_table *t, struct trace_reader *tr, const char *extra)
+{
+	char err[256];
+	for (unsigned i = 0; i < trace_nimages(tr); i++) {
+		const struct trace_image *im = trace_image(tr, i);
+		if (im->len >= 4 && !memcmp(im->data, "\177ELF", 4)) {
+			if (sym_add_elf(t, im->data, im->len, 0, err, sizeof(err)) < 0)
+				fprintf(stderr, "rrv: symbols of %s: %s\n", im->name, err);
+			continue;
+		}
+		size_t n;
+		if (!strcmp(im->name, "kernel") &&
+		    sym_add_kallsyms(t, im->data, im->len, &n, err, sizeof(err)) == 0)
+			fprintf(stderr, "rrv: %zu kernel symbols from the image's kallsyms\n", n);
+	}
+	if (!extra)
+		return;
+	FILE *f = fopen(extra, "rb");
+	if (!f) {
+		fprintf(stderr, "rrv: %s: %s\n", extra, strerror(errno));
+		return;
+	}
+	size_t cap = 1 << 20, len = 0, k;
+	char *buf = malloc(cap);
+	while (buf && (k = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += k;
+		if (len == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return;
+	int r = len >= 4 && !memcmp(buf, "\177ELF", 4) ?
+		sym_add_elf(t, buf, len, 0, err, sizeof(err)) :
+		sym_add_system_map(t, buf, len, err, sizeof(err));
+	if (r < 0)
+		fprintf(stderr, "rrv: %s: %s\n", extra, err);
+	free(buf);
+}
+
+static int run_file(struct dbg_session *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "rrv: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[4096];
+	while (!s->quit && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		dbg_exec(s, line);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void interactive(struct dbg_session *s)
+{
+	char hist[4096] = "";
+	const char *home = getenv("HOME");
+	if (home)
+		snprintf(hist, sizeof(hist), "%s/.rrv_history", home);
+	using_history();
+	if (hist[0])
+		read_history(hist);
+	rl_attempted_completion_function = complete;
+	char *last = NULL;
+	while (!s->quit) {
+		char *line = readline("(rrv) ");
+		if (!line) {
+			fputs("quit\n", stdout);
+			break;
+		}
+		if (!*line && last && dbg_repeats(last)) {
+			free(line);
+			dbg_exec(s, last);
+			continue;
+		}
+		if (*line) {
+			add_history(line);
+			free(last);
+			last = strdup(line);
+		}
+		dbg_exec(s, line);
+		free(line);
+	}
+	free(last);
+	if (hist[0])
+		write_history(hist);
+}
+
+static void scripted(struct dbg_session *s)
+{
+	char line[4096];
+	while (!s->quit && fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\r\n")] = 0;
+		dbg_exec(s, line);
+	}
+}
+
+int dbg_cmd_debug(int argc, char **argv)
+{
+	const char *symbols = NULL, *trace = NULL;
+	const char **script = calloc((size_t)argc + 1, sizeof(*script));
+	bool *is_file = calloc((size_t)argc + 1, sizeof(*is_file));
+	unsigned nscript = 0;
+	bool batch = false;
+	int status = RRV_EXIT_USAGE;
+	if (!script || !is_file)
+		goto out;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(usage_debug, stdout);
+			status = 0;
+			goto out;
+		} else if (!strcmp(a, "--batch") || !strcmp(a, "-batch")) {
+			batch = true;
+		} else if ((!strcmp(a, "-ex") || !strcmp(a, "-x") || !strcmp(a, "--symbols")) &&
+			   i + 1 < argc) {
+			if (!strcmp(a, "--symbols")) {
+				symbols = argv[++i];
+			} else {
+				is_file[nscript] = !strcmp(a, "-x");
+				script[nscript++] = argv[++i];
+			}
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "rrv: %s '%s' (see `rrv debug --help`)\n",
+				strcmp(a, "-ex") && strcmp(a, "-x") && strcmp(a, "--symbols") ?
+				"unknown option" : "missing value for", a);
+			goto out;
+		} else if (trace) {
+			fprintf(stderr, "rrv: debug takes one trace file (see `rrv debug --help`)\n");
+			goto out;
+		} else {
+			trace = a;
+		}
+	}
+	if (!trace) {
+		fprintf(stderr, "rrv: debug needs a trace file (see `rrv debug --help`)\n");
+		goto out;
+	}
+	char err[512];
+	struct rpl *e = rpl_open(trace, err, sizeof(err));
+	if (!e) {
+		fprintf(stderr, "rrv: %s\n", err);
+		status = 1;
+		goto out;
+	}
+	struct sym_table *syms = sym_new();
+	load_symbols(syms, rpl_trace(e), symbols);
+	struct dbg_session s = { .e = e, .syms = syms, .out = stdout };
+	active = &s;
+	interrupt_target = e;
+	struct sigaction sa = { .sa_handler = on_sigint };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	for (unsigned k = 0; k < nscript && !s.quit; k++) {
+		if (is_file[k])
+			run_file(&s, script[k]);
+		else
+			dbg_exec(&s, script[k]);
+	}
+	if (!batch && !s.quit) {
+		if (isatty(STDIN_FILENO))
+			interactive(&s);
+		else
+			scripted(&s);
+	}
+	active = NULL;
+	interrupt_target = NULL;
+	sym_free(syms);
+	rpl_close(e);
+	status = 0;
+out:
+	free(script);
+	free(is_file);
+	return status;
+}

@@ -1,0 +1,1008 @@
+/*
+ * engine.c: the time-travel engine: moving harts forward and backward over
+ * a trace (see engine.h).
+ *
+ * Every movement leaves every hart "clean": between two rr_replay_step
+ * calls of its coroutine, never inside an instruction. A hart's position
+ * is its icount and the number of its events applied (seq); its state
+ * there is a function of the trace alone. Moving hart i to an icount makes
+ * the harts it waits for run just far enough (pull). Going back restores
+ * the nearest checkpoint not after the target and runs to the target with
+ * every hart limited to it; a hart that would have to wait for an event
+ * beyond another hart's limit (it depended on an undone instruction) has
+ * its own limit lowered to before the waiting instruction, and the run is
+ * made again.
+ */
+#include "replay/engine.h"
+
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hart.h"
+#include "core/hdbg.h"
+#include "core/riscv.h"
+#include "logs/trace.h"
+#include "replay/engine_ckpt.h"
+#include "replay/rr_internal.h"
+#include "replay/rr_open.h"
+#include "replay/rr_trace.h"
+
+/* Instructions per hart per round of the canonical schedule. */
+#define ROUND 100000ull
+/* Instructions between automatic checkpoints (all harts together). */
+#define CKPT_EVERY 20000000ull
+/* reach() leaves a checkpoint this many instructions before its target. */
+#define CLOSE 200000ull
+
+enum run_result { RUN_OK, RUN_HIT, RUN_END, RUN_BLOCKED, RUN_DIVERGED, RUN_INTERRUPTED };
+
+struct stop_cond {
+	int id;
+	bool is_watch, temporary, physical;
+	uint64_t addr;
+	unsigned len;
+	enum rpl_watch_kind kind;
+	uint64_t hits;
+};
+
+#define MAX_STOPS 64
+
+struct rpl {
+	struct trace_reader *tr;
+	struct rr_trace_play *play;
+	struct rr_trace_files files;
+	struct machine *m;
+	struct rr *rr;
+	struct rr_serial *ser;
+	unsigned n;
+	struct trace_iter *look[MAX_HARTS];   /* event lookups by seq */
+	struct rpl_pos end;
+	struct hdbg dbg[MAX_HARTS];
+	struct stop_cond stops[MAX_STOPS];
+	unsigned nstops;
+	int next_id;
+	struct rpl_ckpts *ck;
+	uint64_t last_ckpt_t;
+	/* Going back: no hart may move past its limit. */
+	uint64_t limit[MAX_HARTS];
+	unsigned blocked_hart;
+	uint64_t blocked_at;
+	uint64_t pulled;
+	volatile sig_atomic_t interrupt;
+	bool scanning;              /* reverse scan: record hits, go on */
+	struct rpl_pos last_hit;
+	struct rpl_stop last_stop;
+	bool have_hit;
+};
+
+uint64_t rpl_pos_time(const struct rpl_pos *p)
+{
+	uint64_t t = 0;
+	for (unsigned i = 0; i < p->nharts; i++)
+		t += p->icount[i];
+	return t;
+}
+
+struct machine *rpl_machine(struct rpl *e) { return e->m; }
+struct trace_reader *rpl_trace(struct rpl *e) { return e->tr; }
+unsigned rpl_nharts(const struct rpl *e) { return e->n; }
+
+void rpl_position(const struct rpl *e, struct rpl_pos *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->nharts = e->n;
+	for (unsigned i = 0; i < e->n; i++) {
+		/* A hart waiting inside an instruction has counted its whole
+		 * block already; it stands before that instruction. */
+		const struct rr_hart *rh = e->rr->harts[i];
+		out->icount[i] = rh->waiting ? rh->h->insn_icount : rh->h->icount;
+		out->seq[i] = rh->waiting ? 0 : rh->seq;
+	}
+}
+
+void rpl_end_position(const struct rpl *e, struct rpl_pos *out)
+{
+	*out = e->end;
+}
+
+static bool finished(const struct rpl *e, unsigned i)
+{
+	return atomic_load_explicit(&e->rr->harts[i]->finished, memory_order_relaxed);
+}
+
+enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart)
+{
+	if (finished(e, hart) || e->rr->harts[hart]->ended)
+		return RPL_ENDED;
+	return e->m->harts[hart]->in_wfi ? RPL_WFI : RPL_RUNNING;
+}
+
+static bool diverged(const struct rpl *e)
+{
+	return rr_divergence(e->rr) != NULL;
+}
+
+/* The icount of hart's event seq, and whether it is consumed inside an
+ * instruction. */
+static bool event_at(struct rpl *e, unsigned hart, uint64_t seq, uint64_t *icount,
+		     bool *insn)
+{
+	struct trace_event ev;
+	char err[128];
+	if (trace_iter_seek_seq(e->look[hart], seq) < 0 ||
+	    trace_iter_next(e->look[hart], &ev, NULL, err, sizeof(err)) != 1)
+		return false;
+	*icount = ev.icount;
+	*insn = ev.insn;
+	return true;
+}
+
+static void fill_hit(struct rpl *e, unsigned i, struct rpl_stop *st)
+{
+	struct hdbg *d = &e->dbg[i];
+	struct hart *h = e->m->harts[i];
+	memset(st, 0, sizeof(*st));
+	st->hart = i;
+	st->id = d->hit_id;
+	st->pc = h->pc;
+	if (d->hit_watch) {
+		st->why = RPL_STOP_WATCH;
+		st->addr = d->hit_addr;
+		st->old_val = d->old_val;
+		st->size = d->hit_size;
+		st->is_write = d->hit_write;
+		/* The value after the instruction (an AMO's result too). */
+		bool phys = false;
+		for (unsigned k = 0; k < d->nw; k++)
+			if (d->w[k].id == d->hit_id)
+				phys = d->w[k].physical;
+		uint64_t v = 0;
+		if (rpl_read(e, i, d->hit_addr, &v, d->hit_size > 8 ? 8 : d->hit_size, phys))
+			st->new_val = v;
+		else
+			st->new_val = d->new_val;
+	} else {
+		st->why = RPL_STOP_BREAK;
+	}
+	for (unsigned k = 0; k < e->nstops; k++)
+		if (e->stops[k].id == d->hit_id)
+			e->stops[k].hits++;
+}
+
+static void clear_hit(struct rpl *e, unsigned i)
+{
+	struct hdbg *d = &e->dbg[i];
+	if (d->hit && !d->hit_watch) {
+		/* Resume over the breakpoint just reported. */
+		d->skip = true;
+		d->skip_pc = e->m->harts[i]->pc;
+	}
+	d->hit = false;
+	d->hit_watch = false;
+}
+
+static void note_hit(struct rpl *e, unsigned i, struct rpl_stop *st)
+{
+	fill_hit(e, i, st);
+	rpl_position(e, &e->last_hit);
+	e->last_stop = *st;
+	e->have_hit = true;
+	clear_hit(e, i);
+}
+
+/*
+ * Run hart i0 to icount target0 (zero0: one more stop at its icount). A
+ * hart that waits inside a step for another hart's event has that hart
+ * run just far enough first. Each round follows the chain of waits from
+ * i0 afresh and resumes exactly one hart: harts take turns waiting for
+ * each other (a lock handed back and forth), so no history is kept.
+ */
+static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
+		     struct rpl_stop *st)
+{
+	/* Per waiter: the awaited hart's progress last time, to see that a
+	 * stop at the same icount applied nothing (then: one more insn). */
+	uint64_t seen_seq[MAX_HARTS], seen_ic[MAX_HARTS];
+	unsigned idle[MAX_HARTS] = { 0 };
+	memset(seen_seq, 0xff, sizeof(seen_seq));
+	memset(seen_ic, 0xff, sizeof(seen_ic));
+	bool zero = zero0;
+	for (;;) {
+		if (diverged(e))
+			return RUN_DIVERGED;
+		unsigned x = i0;
+		uint64_t t = target0;
+		bool x_zero = zero, root = true;
+		uint64_t visited = 0;
+		/* Follow the waits down to a hart that can run. */
+		for (;;) {
+			struct rr_hart *rh = e->rr->harts[x];
+			if (!rh->waiting)
+				break;
+			unsigned b = rh->waiting_on.hart;
+			uint64_t s = rh->waiting_on.seq;
+			if (b >= e->n || b == x) {
+				snprintf(st->detail, sizeof(st->detail), "hart %u waits for hart %u", x, b);
+				return RUN_DIVERGED;
+			}
+			struct rr_hart *ob = e->rr->harts[b];
+			if (atomic_load_explicit(&ob->applied, memory_order_relaxed) > s)
+				break; /* its wait is met: resume it */
+			visited |= 1ull << x;
+			if (visited >> b & 1) {
+				snprintf(st->detail, sizeof(st->detail),
+					 "hart %u waits for hart %u, which waits for it", x, b);
+				return RUN_DIVERGED;
+			}
+			uint64_t ev_ic;
+			bool insn;
+			if (!event_at(e, b, s, &ev_ic, &insn) || finished(e, b))
+				return RUN_END;
+			if (seen_seq[x] == ob->seq && seen_ic[x] == ob->h->icount)
+				idle[x]++;
+			seen_seq[x] = ob->seq;
+			seen_ic[x] = ob->h->icount;
+			/* An event inside an instruction needs it run, except in
+			 * a WFI, which takes events while it waits; at the
+			 * event's icount already (events after an interrupt
+			 * there): stop there again, then one more instruction. */
+			bool in_wfi_here = ob->h->in_wfi && ob->h->icount == ev_ic;
+			t = insn && !in_wfi_here ? ev_ic + 1 : ev_ic;
+			x_zero = false;
+			if (ob->h->icount >= t) {
+				x_zero = idle[x] < 2;
+				t = x_zero ? ob->h->icount : ob->h->icount + 1;
+			}
+			if (t > e->limit[b]) {
+				/* x depends on an instruction of b that is undone. */
+				e->blocked_hart = x;
+				e->blocked_at = rh->h->insn_icount;
+				return RUN_BLOCKED;
+			}
+			e->pulled |= 1ull << b;
+			x = b;
+			root = false;
+		}
+		struct rr_hart *rh = e->rr->harts[x];
+		struct hart *h = rh->h;
+		if (!rh->waiting) {
+			if (finished(e, x))
+				return RUN_END;
+			if (x_zero) {
+				rh->quantum = 0;
+				if (root)
+					zero = false;
+			} else if (h->icount >= t) {
+				if (root)
+					return RUN_OK;
+				continue; /* cannot happen: t was beyond it */
+			} else {
+				if (e->interrupt && root)
+					return RUN_INTERRUPTED;
+				uint64_t q = t - h->icount;
+				rh->quantum = q > ROUND ? ROUND : q;
+			}
+		}
+		bool was_zero_root = root && x_zero;
+		rr_serial_resume(e->ser, x);
+		if (e->dbg[x].hit) {
+			if (!e->scanning) {
+				fill_hit(e, x, st);
+				return RUN_HIT;
+			}
+			note_hit(e, x, st);
+		}
+		if (was_zero_root && !rh->waiting)
+			return RUN_OK;
+	}
+}
+
+static int run_hart_to(struct rpl *e, unsigned i, uint64_t target, struct rpl_stop *st)
+{
+	return run_pulls(e, i, target, false, st);
+}
+
+/* One more iteration at the current icount (events after an interrupt
+ * at the same icount), until seq events are applied. */
+static int run_hart_to_seq(struct rpl *e, unsigned i, uint64_t seq, struct rpl_stop *st)
+{
+	struct rr_hart *rh = e->rr->harts[i];
+	for (unsigned k = 0; rh->seq < seq && k < 64; k++) {
+		int r = run_pulls(e, i, rh->h->icount, true, st);
+		if (r != RUN_OK)
+			return r;
+	}
+	return RUN_OK;
+}
+
+static bool all_finished(const struct rpl *e)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		if (!finished(e, i))
+			return false;
+	return true;
+}
+
+/* Whether every hart is between two steps (checkpoints need that). */
+static bool all_clean(const struct rpl *e)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		if (e->rr->harts[i]->waiting)
+			return false;
+	return true;
+}
+
+static void take_auto_checkpoint(struct rpl *e)
+{
+	if (!all_clean(e))
+		return;
+	struct rpl_pos p;
+	rpl_position(e, &p);
+	uint64_t t = rpl_pos_time(&p);
+	if (t < e->last_ckpt_t + CKPT_EVERY && t >= e->last_ckpt_t)
+		return;
+	if (ckpt_take(e->ck, e->m, e->rr, &p, 0) == 0)
+		e->last_ckpt_t = t;
+}
+
+/*
+ * Run every hart in the canonical order (rounds of ROUND instructions at
+ * absolute multiples of ROUND), none past lim (NULL: to the end).
+ */
+static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+		      struct rpl_stop *st)
+{
+	for (;;) {
+		bool moved = false, all_there = true;
+		for (unsigned i = 0; i < e->n; i++) {
+			struct hart *h = e->m->harts[i];
+			if (finished(e, i))
+				continue;
+			uint64_t cap = lim && lim->icount[i] < e->end.icount[i] ?
+				       lim->icount[i] : UINT64_MAX;
+			if (h->icount >= cap && !e->rr->harts[i]->waiting)
+				continue;
+			all_there = false;
+			uint64_t t = (h->icount / ROUND + 1) * ROUND;
+			if (t > cap)
+				t = cap;
+			uint64_t before = h->icount;
+			int r = run_hart_to(e, i, t, st);
+			moved |= h->icount != before;
+			if (r == RUN_END)
+				continue;
+			if (r != RUN_OK)
+				return r;
+		}
+		if (all_there || all_finished(e))
+			return lim ? RUN_OK : RUN_END;
+		if (checkpoints)
+			take_auto_checkpoint(e);
+		if (!moved && !lim)
+			return RUN_END;
+	}
+}
+
+static void set_armed(struct rpl *e, bool armed)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		e->dbg[i].armed = armed;
+		e->dbg[i].hit = false;
+	}
+}
+
+static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
+{
+	switch (r) {
+	case RUN_OK: st->why = RPL_STOP_DONE; break;
+	case RUN_HIT: break; /* filled by fill_hit */
+	case RUN_END: st->why = RPL_STOP_END; break;
+	case RUN_INTERRUPTED: st->why = RPL_STOP_INTERRUPT; break;
+	case RUN_BLOCKED:
+	case RUN_DIVERGED:
+		st->why = RPL_STOP_DIVERGED;
+		if (!st->detail[0])
+			snprintf(st->detail, sizeof(st->detail), "%s",
+				 rr_divergence(e->rr) ? rr_divergence(e->rr) :
+				 "the trace's dependencies cannot be met here");
+		break;
+	}
+	st->pulled = e->pulled;
+	e->interrupt = 0;
+}
+
+/* ---- going to a position ---- */
+
+/*
+ * Restore the latest checkpoint at or before target and run there, every
+ * hart limited to its target; harts whose waits cannot be met within the
+ * limits go back further (to before the waiting instruction).
+ */
+static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *from,
+		 struct rpl_stop *st)
+{
+	for (unsigned attempt = 0; attempt < 4 * e->n + 4; attempt++) {
+		e->have_hit = false;
+		/* Not after `from` (a scan's start), nor after the target:
+		 * a lowered target may lie before `from` for some hart. */
+		struct rpl_pos bound = *target;
+		if (from)
+			for (unsigned i = 0; i < e->n; i++)
+				if (from->icount[i] < bound.icount[i])
+					bound.icount[i] = from->icount[i];
+		if (ckpt_restore_before(e->ck, e->m, e->rr, e->ser, &bound) < 0) {
+			snprintf(st->detail, sizeof(st->detail), "no checkpoint to restore");
+			return RUN_DIVERGED;
+		}
+		for (unsigned i = 0; i < e->n; i++) {
+			clear_hit(e, i);
+			e->dbg[i].skip = false;
+		}
+		/* First to a little before the target, where a checkpoint
+		 * makes the next reverse step short. */
+		struct rpl_pos mid = *target;
+		uint64_t delta = CLOSE / e->n, far = e->scanning ? 0 : 1;
+		for (unsigned i = 0; i < e->n; i++) {
+			uint64_t from = e->m->harts[i]->icount;
+			mid.icount[i] = target->icount[i] > from + delta ?
+					target->icount[i] - delta : from;
+			far += mid.icount[i] - from;
+		}
+		int r = RUN_OK;
+		if (far > CLOSE && !e->scanning) {
+			for (unsigned i = 0; i < e->n; i++)
+				e->limit[i] = mid.icount[i];
+			r = run_rounds(e, &mid, false, st);
+			if (r == RUN_OK && all_clean(e)) {
+				struct rpl_pos here;
+				rpl_position(e, &here);
+				ckpt_take(e->ck, e->m, e->rr, &here, false);
+			}
+		}
+		/* A hart going to its end runs until its stream ends: it may
+		 * end inside a WFI, which takes events without retiring. */
+		for (unsigned i = 0; i < e->n; i++)
+			e->limit[i] = target->icount[i] >= e->end.icount[i] ? UINT64_MAX :
+				      target->icount[i];
+		if (r == RUN_OK || r == RUN_BLOCKED)
+			r = run_rounds(e, target, false, st);
+		if (r == RUN_OK)
+			for (unsigned i = 0; i < e->n && r == RUN_OK; i++)
+				if (target->seq[i])
+					r = run_hart_to_seq(e, i, target->seq[i], st);
+		for (unsigned i = 0; i < e->n; i++)
+			e->limit[i] = UINT64_MAX;
+		if (r != RUN_BLOCKED)
+			return r;
+		/* Go back to before the instruction that waited; a wait at a
+		 * boundary (a safe point's ACQUIRE) belongs to the first stop
+		 * at that icount, so before the previous instruction. */
+		unsigned b = e->blocked_hart;
+		struct rr_hart *rh = e->rr->harts[b];
+		uint64_t at = e->blocked_at;
+		bool boundary = rh->have_ev && !rh->ev.insn && at > 0;
+		target->icount[b] = boundary ? at - 1 : at;
+		for (unsigned i = 0; i < e->n; i++)
+			target->seq[i] = 0;
+	}
+	snprintf(st->detail, sizeof(st->detail), "no consistent position found");
+	return RUN_DIVERGED;
+}
+
+int rpl_goto(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct rpl_pos t = *target;
+	t.nharts = e->n;
+	for (unsigned i = 0; i < e->n; i++)
+		if (t.icount[i] > e->end.icount[i])
+			t.icount[i] = e->end.icount[i];
+	e->pulled = 0;
+	set_armed(e, false);
+	int r = reach(e, &t, NULL, st);
+	set_armed(e, true);
+	stop_at_result(e, r, st);
+	if (r == RUN_OK && all_clean(e))
+		ckpt_keep_close(e->ck, e->m, e->rr, &t);
+	return r == RUN_OK ? 0 : -1;
+}
+
+int rpl_goto_time(struct rpl *e, uint64_t t, struct rpl_stop *st)
+{
+	/* The canonical schedule from the start until Σ icount = t: whole
+	 * rounds first, then the last round hart by hart. */
+	struct rpl_pos p = { .nharts = e->n };
+	uint64_t total = 0;
+	for (uint64_t r = 0; total < t; r++) {
+		bool any = false;
+		for (unsigned i = 0; i < e->n && total < t; i++) {
+			uint64_t want = (r + 1) * ROUND;
+			if (want > e->end.icount[i])
+				want = e->end.icount[i];
+			if (want <= p.icount[i])
+				continue;
+			uint64_t d = want - p.icount[i];
+			if (d > t - total)
+				d = t - total;
+			p.icount[i] += d;
+			total += d;
+			any = true;
+		}
+		if (!any)
+			break;
+	}
+	return rpl_goto(e, &p, st);
+}
+
+/* ---- movements ---- */
+
+void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
+{
+	memset(st, 0, sizeof(*st));
+	e->pulled = 0;
+	struct hart *h = e->m->harts[hart];
+	if (finished(e, hart)) {
+		st->why = RPL_STOP_END;
+		st->hart = hart;
+		return;
+	}
+	int r = run_hart_to(e, hart, h->icount + n, st);
+	stop_at_result(e, r, st);
+	st->hart = r == RUN_HIT ? st->hart : hart;
+	st->pc = e->m->harts[st->hart]->pc;
+}
+
+void rpl_reverse_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct rpl_pos p;
+	rpl_position(e, &p);
+	bool at_start = p.icount[hart] < n || p.icount[hart] == 0;
+	p.icount[hart] = at_start ? 0 : p.icount[hart] - n;
+	p.seq[hart] = 0;
+	struct rpl_pos before;
+	rpl_position(e, &before);
+	rpl_goto(e, &p, st);
+	if (st->why == RPL_STOP_DONE && at_start)
+		st->why = RPL_STOP_START;
+	st->hart = hart;
+	st->pc = e->m->harts[hart]->pc;
+	st->pulled = 0;
+	for (unsigned i = 0; i < e->n; i++)
+		if (i != hart && e->m->harts[i]->icount < before.icount[i])
+			st->pulled |= 1ull << i;
+}
+
+void rpl_continue(struct rpl *e, struct rpl_stop *st)
+{
+	memset(st, 0, sizeof(*st));
+	e->pulled = 0;
+	int r = run_rounds(e, NULL, true, st);
+	stop_at_result(e, r, st);
+	if (r == RUN_HIT) {
+		unsigned i = st->hart;
+		clear_hit(e, i);
+		/* A temporary breakpoint goes once hit. */
+		for (unsigned k = 0; k < e->nstops; k++)
+			if (e->stops[k].id == st->id && e->stops[k].temporary) {
+				rpl_stop_delete(e, st->id);
+				break;
+			}
+	}
+}
+
+/*
+ * Scan [checkpoint, now) forward with the stop conditions armed, recording
+ * the last hit; if none, an earlier checkpoint. Then go to that hit (for
+ * a watchpoint: just before the accessing instruction).
+ */
+void rpl_reverse_continue(struct rpl *e, struct rpl_stop *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct rpl_pos now;
+	rpl_position(e, &now);
+	struct rpl_pos upto = now;
+	/* A breakpoint at the very pc a hart starts from is not a hit. */
+	uint64_t start_pc[MAX_HARTS];
+	for (unsigned i = 0; i < e->n; i++)
+		start_pc[i] = e->m->harts[i]->pc;
+	const struct rpl_pos *from;
+	while ((from = ckpt_before_pos(e->ck, &upto)) != NULL) {
+		struct rpl_pos lim = upto, start = *from;
+		memset(lim.seq, 0, sizeof(lim.seq));
+		e->scanning = true;
+		set_armed(e, true);
+		struct rpl_stop tmp = { 0 };
+		int r = reach(e, &lim, &start, &tmp);
+		e->scanning = false;
+		if (e->have_hit && e->last_stop.why == RPL_STOP_BREAK &&
+		    e->last_hit.icount[e->last_stop.hart] == now.icount[e->last_stop.hart] &&
+		    e->last_stop.pc == start_pc[e->last_stop.hart])
+			e->have_hit = false;
+		if (r == RUN_DIVERGED) {
+			memcpy(st->detail, tmp.detail, sizeof(st->detail));
+			stop_at_result(e, r, st);
+			return;
+		}
+		if (e->have_hit) {
+			struct rpl_stop hit = e->last_stop;
+			struct rpl_pos at = e->last_hit;
+			if (hit.why == RPL_STOP_WATCH && at.icount[hit.hart] > 0) {
+				at.icount[hit.hart]--;
+				at.seq[hit.hart] = 0;
+			}
+			rpl_goto(e, &at, st);
+			hit.pc = e->m->harts[hit.hart]->pc;
+			*st = hit;
+			st->pulled = 0;
+			/* The next forward run resumes over this breakpoint. */
+			if (hit.why == RPL_STOP_BREAK) {
+				e->dbg[hit.hart].skip = true;
+				e->dbg[hit.hart].skip_pc = hit.pc;
+			}
+			return;
+		}
+		if (rpl_pos_time(&start) == 0)
+			break;
+		upto = start;
+	}
+	struct rpl_pos zero = { .nharts = e->n };
+	rpl_goto(e, &zero, st);
+	st->why = RPL_STOP_START;
+}
+
+void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
+		   uint64_t max, struct rpl_stop *st)
+{
+	memset(st, 0, sizeof(*st));
+	struct hart *h = e->m->harts[hart];
+	uint64_t start = h->icount;
+	e->pulled = 0;
+	for (;;) {
+		if (max && h->icount - start >= max) {
+			st->why = RPL_STOP_DONE;
+			break;
+		}
+		int r = run_hart_to(e, hart, h->icount + 1, st);
+		if (r != RUN_OK) {
+			stop_at_result(e, r, st);
+			if (r == RUN_HIT)
+				clear_hit(e, st->hart);
+			break;
+		}
+		if (h->pc == pc && h->x[2] >= sp_min) {
+			st->why = RPL_STOP_DONE;
+			break;
+		}
+	}
+	st->hart = st->why == RPL_STOP_BREAK || st->why == RPL_STOP_WATCH ? st->hart : hart;
+	st->pc = e->m->harts[st->hart]->pc;
+	st->pulled = e->pulled;
+}
+
+void rpl_interrupt(struct rpl *e)
+{
+	e->interrupt = 1;
+}
+
+/* ---- stop conditions ---- */
+
+static void sync_hdbg(struct rpl *e)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		struct hdbg *d = &e->dbg[i];
+		d->nbp = 0;
+		d->nw = 0;
+		for (unsigned k = 0; k < e->nstops; k++) {
+			const struct stop_cond *c = &e->stops[k];
+			if (!c->is_watch && d->nbp < HDBG_MAX_BREAK) {
+				d->bp[d->nbp] = c->addr;
+				d->bp_id[d->nbp++] = c->id;
+			} else if (c->is_watch && d->nw < HDBG_MAX_WATCH) {
+				d->w[d->nw++] = (struct hdbg_watch){
+					.addr = c->addr, .len = c->len, .id = c->id,
+					.kind = (uint8_t)((c->kind & RPL_WATCH_W ? HDBG_W : 0) |
+							  (c->kind & RPL_WATCH_R ? HDBG_R : 0)),
+					.physical = c->physical,
+				};
+			}
+		}
+		struct hart *h = e->m->harts[i];
+		/* Blocks must be cut at the new breakpoints and the TLB must
+		 * not map watched pages any more. */
+		h->dbg = d;
+		hdbg_changed(h);
+	}
+}
+
+static int add_stop(struct rpl *e, struct stop_cond c)
+{
+	if (e->nstops == MAX_STOPS)
+		return -1;
+	unsigned nb = 0, nw = 0;
+	for (unsigned k = 0; k < e->nstops; k++)
+		e->stops[k].is_watch ? nw++ : nb++;
+	if ((c.is_watch && nw >= HDBG_MAX_WATCH) || (!c.is_watch && nb >= HDBG_MAX_BREAK))
+		return -1;
+	c.id = ++e->next_id;
+	e->stops[e->nstops++] = c;
+	sync_hdbg(e);
+	return c.id;
+}
+
+int rpl_break_add(struct rpl *e, uint64_t pc, bool temporary)
+{
+	return add_stop(e, (struct stop_cond){ .addr = pc, .temporary = temporary });
+}
+
+int rpl_watch_add(struct rpl *e, uint64_t addr, unsigned len, enum rpl_watch_kind kind,
+		  bool physical)
+{
+	return add_stop(e, (struct stop_cond){ .is_watch = true, .addr = addr, .len = len,
+					       .kind = kind, .physical = physical });
+}
+
+bool rpl_stop_delete(struct rpl *e, int id)
+{
+	for (unsigned k = 0; k < e->nstops; k++)
+		if (e->stops[k].id == id) {
+			memmove(&e->stops[k], &e->stops[k + 1],
+				(e->nstops - k - 1) * sizeof(e->stops[0]));
+			e->nstops--;
+			sync_hdbg(e);
+			return true;
+		}
+	return false;
+}
+
+void rpl_stop_delete_all(struct rpl *e)
+{
+	e->nstops = 0;
+	sync_hdbg(e);
+}
+
+bool rpl_stop_get(const struct rpl *e, unsigned i, struct rpl_stop_desc *d)
+{
+	if (i >= e->nstops)
+		return false;
+	const struct stop_cond *c = &e->stops[i];
+	*d = (struct rpl_stop_desc){
+		.id = c->id, .is_watch = c->is_watch, .temporary = c->temporary,
+		.physical = c->physical, .addr = c->addr, .len = c->len,
+		.kind = c->kind, .hits = c->hits,
+	};
+	return true;
+}
+
+/* ---- checkpoints (user) ---- */
+
+int rpl_checkpoint(struct rpl *e)
+{
+	if (!all_clean(e))
+		return -1;
+	struct rpl_pos p;
+	rpl_position(e, &p);
+	return ckpt_take(e->ck, e->m, e->rr, &p, 1);
+}
+
+int rpl_restart(struct rpl *e, int n, struct rpl_stop *st)
+{
+	const struct rpl_pos *p = ckpt_user_pos(e->ck, n);
+	if (!p)
+		return -1;
+	return rpl_goto(e, p, st);
+}
+
+bool rpl_ckpt_get(const struct rpl *e, unsigned i, struct rpl_ckpt_desc *d)
+{
+	return ckpt_describe(e->ck, i, d);
+}
+
+size_t rpl_ckpt_bytes(const struct rpl *e)
+{
+	return ckpt_total_bytes(e->ck);
+}
+
+/* ---- memory ---- */
+
+bool rpl_translate(struct rpl *e, unsigned hart, uint64_t vaddr, uint64_t *paddr)
+{
+	const struct hart *h = e->m->harts[hart];
+	unsigned priv = h->priv;
+	if (h->mstatus & MSTATUS_MPRV)
+		priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+	if (priv == PRV_M || (h->satp >> 60) != 8) {
+		*paddr = vaddr;
+		return true;
+	}
+	/* Sv39, read-only: the debugger sets no A/D bits. */
+	if ((uint64_t)((int64_t)(vaddr << 25) >> 25) != vaddr)
+		return false;
+	uint64_t base = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
+	for (int level = 2; level >= 0; level--) {
+		uint64_t idx = (vaddr >> (PAGE_SHIFT + 9 * level)) & 511;
+		bool wr;
+		const uint8_t *p = machine_phys_ptr(e->m, base + idx * 8, 8, &wr);
+		if (!p)
+			return false;
+		uint64_t pte;
+		memcpy(&pte, p, 8);
+		if (!(pte & 1) || (!(pte & 2) && (pte & 4)))
+			return false;
+		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+		if (pte & (2 | 8)) {
+			uint64_t off_mask = (1ull << (PAGE_SHIFT + 9 * level)) - 1;
+			*paddr = ((ppn << PAGE_SHIFT) & ~off_mask) | (vaddr & off_mask);
+			return true;
+		}
+		base = ppn << PAGE_SHIFT;
+	}
+	return false;
+}
+
+bool rpl_read(struct rpl *e, unsigned hart, uint64_t addr, void *buf, size_t len,
+	      bool physical)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint64_t pa;
+		if (physical)
+			pa = addr;
+		else if (!rpl_translate(e, hart, addr, &pa))
+			return false;
+		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		bool wr;
+		const uint8_t *p = machine_phys_ptr(e->m, pa, chunk, &wr);
+		if (!p)
+			return false;
+		memcpy(out, p, chunk);
+		out += chunk;
+		addr += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+uint64_t rpl_state_digest(struct rpl *e)
+{
+	uint64_t d = 0xcbf29ce484222325ull;
+	for (unsigned i = 0; i < e->n; i++) {
+		d ^= rr_digest(e->m->harts[i]);
+		d *= 0x100000001b3ull;
+	}
+	return ckpt_ram_digest(e->m, d);
+}
+
+/* ---- history queries ---- */
+
+void rpl_last_write(struct rpl *e, uint64_t addr, unsigned len, bool physical,
+		    struct rpl_stop *st)
+{
+	/* A temporary write watchpoint, scanned backwards, then removed;
+	 * the user's own stop conditions are set aside meanwhile. */
+	struct stop_cond saved[MAX_STOPS];
+	unsigned nsaved = e->nstops;
+	memcpy(saved, e->stops, sizeof(saved));
+	e->nstops = 0;
+	int id = rpl_watch_add(e, addr, len, RPL_WATCH_W, physical);
+	rpl_reverse_continue(e, st);
+	memcpy(e->stops, saved, sizeof(saved));
+	e->nstops = nsaved;
+	sync_hdbg(e);
+	if (st->why == RPL_STOP_WATCH)
+		st->id = 0;
+	(void)id;
+}
+
+size_t rpl_atomics(struct rpl *e, uint64_t paddr, struct rpl_atomic *out, size_t max)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < e->n; i++) {
+		struct trace_iter *it = trace_iter_new(e->tr, i);
+		struct trace_event ev;
+		char err[128];
+		while (it && trace_iter_next(it, &ev, NULL, err, sizeof(err)) == 1) {
+			if (ev.kind != TRACE_EV_ATOMIC || (ev.addr & ~7ull) != (paddr & ~7ull))
+				continue;
+			if (n < max)
+				out[n] = (struct rpl_atomic){ i, ev.icount, ev.op, ev.success };
+			n++;
+		}
+		trace_iter_free(it);
+	}
+	return n;
+}
+
+/* ---- opening ---- */
+
+struct rpl *rpl_open(const char *path, char *err, size_t errlen)
+{
+	struct rpl *e = calloc(1, sizeof(*e));
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	char e2[512];
+	if (!(e->tr = trace_open(path, err, errlen)))
+		goto fail;
+	struct machine_config cfg;
+	rr_trace_config(e->tr, &e->files, 1, &cfg);
+	cfg.max_insns = 0;
+	e->m = rr_trace_machine(e->tr, &cfg, &e->files, e2, sizeof(e2));
+	rr_trace_files_cleanup(&e->files);
+	if (!e->m) {
+		snprintf(err, errlen, "%s: %s", path, e2);
+		goto fail;
+	}
+	e->n = e->m->nharts;
+	e->play = rr_trace_play_new(e->tr);
+	struct rr_options ro = { .replay = true, .serial = true, .quiet = true };
+	if (!e->play || !(e->rr = rr_new(e->m, &ro, &rr_trace_read_ops, e->play, e2, sizeof(e2)))) {
+		snprintf(err, errlen, "%s: %s", path, e->play ? e2 : "out of memory");
+		goto fail;
+	}
+	/* What machine_run would do first: harts at the boot ROM. */
+	machine_prepare(e->m);
+	for (unsigned i = 0; i < e->n; i++) {
+		e->limit[i] = UINT64_MAX;
+		e->dbg[i].armed = true;
+		if (!(e->look[i] = trace_iter_new(e->tr, i))) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (!(e->ser = rr_serial_new(e->rr))) {
+		snprintf(err, errlen, "out of memory for the hart stacks");
+		goto fail;
+	}
+	e->end.nharts = e->n;
+	for (unsigned c = 0; c < trace_nchunks(e->tr); c++) {
+		const struct trace_chunk_info *ci = trace_chunk(e->tr, c);
+		if (ci->type != TRACE_CHUNK_EVENTS || ci->hart >= e->n)
+			continue;
+		if (ci->last_icount > e->end.icount[ci->hart])
+			e->end.icount[ci->hart] = ci->last_icount;
+		/* The end: every event of the hart applied. */
+		e->end.seq[ci->hart] += ci->count;
+	}
+	if (!(e->ck = ckpt_new(e->m))) {
+		snprintf(err, errlen, "out of memory for checkpoints");
+		goto fail;
+	}
+	struct rpl_pos zero;
+	rpl_position(e, &zero);
+	if (ckpt_take(e->ck, e->m, e->rr, &zero, 0) < 0) {
+		snprintf(err, errlen, "out of memory for the first checkpoint");
+		goto fail;
+	}
+	sync_hdbg(e);
+	return e;
+fail:
+	rpl_close(e);
+	return NULL;
+}
+
+void rpl_close(struct rpl *e)
+{
+	if (!e)
+		return;
+	ckpt_free(e->ck);
+	if (e->ser)
+		rr_serial_free(e->ser, e->rr);
+	for (unsigned i = 0; i < MAX_HARTS; i++)
+		trace_iter_free(e->look[i]);
+	if (e->m)
+		for (unsigned i = 0; i < e->m->nharts; i++)
+			e->m->harts[i]->dbg = NULL;
+	rr_free(e->rr);
+	rr_trace_play_free(e->play);
+	machine_free(e->m);
+	if (e->tr)
+		trace_close(e->tr);
+	free(e);
+}
