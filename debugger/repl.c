@@ -216,7 +216,23 @@ static void print_pulled(struct dbg_session *s, uint64_t pulled, bool back)
 }
 
 /* Report where a movement stopped, gdb's way. */
+/* Where a movement stopped, gdb's way; the harts that had to move too
+ * are named after single-hart steps (a continue moves them all anyway). */
+static void report_move(struct dbg_session *s, const struct rpl_stop *st, bool back,
+			bool step);
+
 static void report(struct dbg_session *s, const struct rpl_stop *st, bool back)
+{
+	report_move(s, st, back, false);
+}
+
+static void report_step(struct dbg_session *s, const struct rpl_stop *st, bool back)
+{
+	report_move(s, st, back, true);
+}
+
+static void report_move(struct dbg_session *s, const struct rpl_stop *st, bool back,
+			bool step)
 {
 	char sym[160];
 	switch (st->why) {
@@ -254,7 +270,8 @@ static void report(struct dbg_session *s, const struct rpl_stop *st, bool back)
 	case RPL_STOP_DONE:
 		break;
 	}
-	print_pulled(s, st->pulled, back);
+	if (step)
+		print_pulled(s, st->pulled, back);
 	dbg_print_location(s, s->hart);
 }
 
@@ -267,7 +284,7 @@ static void cmd_stepi(struct dbg_session *s, const char *args)
 	if (!parse_count(s, args, &n))
 		return;
 	rpl_stepi(s->e, s->hart, n, &st);
-	report(s, &st, false);
+	report_step(s, &st, false);
 }
 
 static void cmd_rstepi(struct dbg_session *s, const char *args)
@@ -282,7 +299,7 @@ static void cmd_rstepi(struct dbg_session *s, const char *args)
 		return;
 	}
 	rpl_reverse_stepi(s->e, s->hart, n, &st);
-	report(s, &st, true);
+	report_step(s, &st, true);
 }
 
 /* Whether the instruction at pc is a call (jal/jalr writing ra). */
@@ -312,7 +329,7 @@ static void cmd_nexti(struct dbg_session *s, const char *args)
 		if (st.why != RPL_STOP_DONE)
 			break;
 	}
-	report(s, &st, false);
+	report_step(s, &st, false);
 }
 
 static void cmd_rnexti(struct dbg_session *s, const char *args)
@@ -336,7 +353,7 @@ static void cmd_rnexti(struct dbg_session *s, const char *args)
 		if (is_call(s, h->pc, &len) && h->pc + len == pc0)
 			break;
 	}
-	report(s, &st, true);
+	report_step(s, &st, true);
 }
 
 static void cmd_continue(struct dbg_session *s, const char *args)
@@ -363,7 +380,7 @@ static void cmd_finish(struct dbg_session *s, const char *args)
 	fprintf(s->out, "Run till exit from 0x%016" PRIx64 "\n", h->pc);
 	/* Returns to ra with the stack popped past the current sp. */
 	rpl_run_to_pc(s->e, s->hart, h->x[1], h->x[2] + 1, 0, &st);
-	report(s, &st, false);
+	report_step(s, &st, false);
 }
 
 static void cmd_rfinish(struct dbg_session *s, const char *args)
@@ -379,7 +396,7 @@ static void cmd_rfinish(struct dbg_session *s, const char *args)
 		if (st.why != RPL_STOP_DONE || h->x[2] > sp0)
 			break;
 	}
-	report(s, &st, true);
+	report_step(s, &st, true);
 }
 
 /* ---- stop conditions ---- */
@@ -739,9 +756,18 @@ static void cmd_bt(struct dbg_session *s, const char *args)
 	struct bt_frame fr[64];
 	unsigned n = bt_walk(s->e, s->hart, fr, 64);
 	char sym[160];
-	for (unsigned i = 0; i < n; i++)
-		fprintf(s->out, "#%-2u 0x%016" PRIx64 " in%s\n", i, fr[i].pc,
-			symbolize(s, i ? fr[i].pc - 1 : fr[i].pc, sym, sizeof(sym))[0] ? sym : " ??");
+	for (unsigned i = 0; i < n; i++) {
+		/* A return address is named after the call before it (pc-1):
+		 * a call that ends a function is not blamed on the next one. */
+		const char *name;
+		uint64_t off;
+		uint64_t at = i ? fr[i].pc - 1 : fr[i].pc;
+		if (sym_lookup_addr(s->syms, at, &name, &off))
+			snprintf(sym, sizeof(sym), "%s+%" PRIu64, name, off + (fr[i].pc - at));
+		else
+			snprintf(sym, sizeof(sym), "??");
+		fprintf(s->out, "#%-2u 0x%016" PRIx64 " in %s\n", i, fr[i].pc, sym);
+	}
 }
 
 static void cmd_when(struct dbg_session *s, const char *args)
@@ -871,7 +897,6 @@ static void cmd_last_write(struct dbg_session *s, const char *args)
 		symbolize(s, st.pc, (char[160]){ 0 }, 160));
 	fprintf(s->out, "Was = 0x%" PRIx64 " (%" PRIu64 ")\nNow = 0x%" PRIx64 " (%" PRIu64 ")\n",
 		st.old_val, st.old_val, st.new_val, st.new_val);
-	print_pulled(s, st.pulled, true);
 	dbg_print_location(s, s->hart);
 }
 

@@ -49,6 +49,7 @@ struct stop_cond {
 };
 
 #define MAX_STOPS 64
+#define JOURNAL 256
 
 struct rpl {
 	struct trace_reader *tr;
@@ -76,7 +77,19 @@ struct rpl {
 	struct rpl_pos last_hit;
 	struct rpl_stop last_stop;
 	bool have_hit;
+	/* Forward moves of one hart, newest last: where every hart was
+	 * before, and which harts it pulled. A reverse step of that hart
+	 * takes the pulled harts back with it. */
+	struct journal {
+		unsigned hart;
+		uint64_t pulled;
+		struct rpl_pos before, after;
+	} journal[JOURNAL];
+	unsigned njournal;
 };
+
+static void journal_add(struct rpl *e, unsigned hart, const struct rpl_pos *before);
+static void journal_clear(struct rpl *e);
 
 uint64_t rpl_pos_time(const struct rpl_pos *p)
 {
@@ -492,7 +505,15 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 	return RUN_DIVERGED;
 }
 
+static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st);
+
 int rpl_goto(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st)
+{
+	journal_clear(e);
+	return goto_pos(e, target, st);
+}
+
+static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
 	struct rpl_pos t = *target;
@@ -539,6 +560,26 @@ int rpl_goto_time(struct rpl *e, uint64_t t, struct rpl_stop *st)
 
 /* ---- movements ---- */
 
+static void journal_add(struct rpl *e, unsigned hart, const struct rpl_pos *before)
+{
+	if (e->njournal == JOURNAL) {
+		memmove(e->journal, e->journal + 1, (JOURNAL - 1) * sizeof(e->journal[0]));
+		e->njournal--;
+	}
+	struct journal *j = &e->journal[e->njournal++];
+	j->hart = hart;
+	j->pulled = e->pulled & ~(1ull << hart);
+	j->before = *before;
+	rpl_position(e, &j->after);
+}
+
+/* Any move that is not one hart's forward step: the journal no longer
+ * describes how the harts got where they are. */
+static void journal_clear(struct rpl *e)
+{
+	e->njournal = 0;
+}
+
 void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -549,10 +590,13 @@ void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 		st->hart = hart;
 		return;
 	}
+	struct rpl_pos before;
+	rpl_position(e, &before);
 	int r = run_hart_to(e, hart, h->icount + n, st);
 	stop_at_result(e, r, st);
 	st->hart = r == RUN_HIT ? st->hart : hart;
 	st->pc = e->m->harts[st->hart]->pc;
+	journal_add(e, hart, &before);
 }
 
 void rpl_reverse_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
@@ -565,7 +609,26 @@ void rpl_reverse_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop
 	p.seq[hart] = 0;
 	struct rpl_pos before;
 	rpl_position(e, &before);
-	rpl_goto(e, &p, st);
+	/* Harts this hart pulled forward since it was at the target go back
+	 * to where they were; the others stay where they are. */
+	unsigned keep = e->njournal;
+	while (keep > 0 && e->journal[keep - 1].hart == hart &&
+	       e->journal[keep - 1].before.icount[hart] >= p.icount[hart]) {
+		const struct journal *j = &e->journal[keep - 1];
+		for (unsigned i = 0; i < e->n; i++)
+			if ((j->pulled >> i & 1) && j->before.icount[i] < p.icount[i]) {
+				p.icount[i] = j->before.icount[i];
+				p.seq[i] = j->before.seq[i];
+			}
+		if (j->before.icount[hart] == p.icount[hart]) {
+			p.seq[hart] = j->before.seq[hart];
+			keep--;
+			break;
+		}
+		keep--;
+	}
+	goto_pos(e, &p, st);
+	e->njournal = keep;
 	if (st->why == RPL_STOP_DONE && at_start)
 		st->why = RPL_STOP_START;
 	st->hart = hart;
@@ -579,6 +642,7 @@ void rpl_reverse_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop
 void rpl_continue(struct rpl *e, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
+	journal_clear(e);
 	e->pulled = 0;
 	int r = run_rounds(e, NULL, true, st);
 	stop_at_result(e, r, st);
@@ -602,6 +666,7 @@ void rpl_continue(struct rpl *e, struct rpl_stop *st)
 void rpl_reverse_continue(struct rpl *e, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
+	journal_clear(e);
 	struct rpl_pos now;
 	rpl_position(e, &now);
 	struct rpl_pos upto = now;
@@ -661,6 +726,8 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
 	struct hart *h = e->m->harts[hart];
 	uint64_t start = h->icount;
 	e->pulled = 0;
+	struct rpl_pos before;
+	rpl_position(e, &before);
 	for (;;) {
 		if (max && h->icount - start >= max) {
 			st->why = RPL_STOP_DONE;
@@ -681,6 +748,7 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
 	st->hart = st->why == RPL_STOP_BREAK || st->why == RPL_STOP_WATCH ? st->hart : hart;
 	st->pc = e->m->harts[st->hart]->pc;
 	st->pulled = e->pulled;
+	journal_add(e, hart, &before);
 }
 
 void rpl_interrupt(struct rpl *e)
