@@ -399,6 +399,16 @@ static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints
 	}
 }
 
+/* Resuming steps over a breakpoint at the pc a hart stands on (gdb's
+ * rule): each hart's first check at that pc is skipped once. */
+static void step_over_breakpoints(struct rpl *e)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		e->dbg[i].skip = true;
+		e->dbg[i].skip_pc = e->m->harts[i]->pc;
+	}
+}
+
 static void set_armed(struct rpl *e, bool armed)
 {
 	for (unsigned i = 0; i < e->n; i++) {
@@ -592,6 +602,7 @@ void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 	}
 	struct rpl_pos before;
 	rpl_position(e, &before);
+	step_over_breakpoints(e);
 	int r = run_hart_to(e, hart, h->icount + n, st);
 	stop_at_result(e, r, st);
 	st->hart = r == RUN_HIT ? st->hart : hart;
@@ -643,6 +654,7 @@ void rpl_continue(struct rpl *e, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
 	journal_clear(e);
+	step_over_breakpoints(e);
 	e->pulled = 0;
 	int r = run_rounds(e, NULL, true, st);
 	stop_at_result(e, r, st);
@@ -728,6 +740,7 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
 	e->pulled = 0;
 	struct rpl_pos before;
 	rpl_position(e, &before);
+	step_over_breakpoints(e);
 	for (;;) {
 		if (max && h->icount - start >= max) {
 			st->why = RPL_STOP_DONE;
