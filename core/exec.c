@@ -406,7 +406,7 @@ chain:
 	if (patched || atomic_load_explicit(&h->exit_request,
 					    memory_order_relaxed) || left == 0)
 		goto next_tb;
-	if (slot >= 0 && likely(!h->dbg)) {
+	if (slot >= 0 && likely(!h->dbg || !h->dbg->nbp)) {
 		struct tb *nt = tb->link[slot];
 		if (nt && tb->link_gen[slot] == tb_gen(h) && nt->n <= left) {
 			tb = nt;

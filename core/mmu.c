@@ -187,7 +187,9 @@ void mmu_debug_changed(struct hart *h)
 {
 	/* Entries filled before a watchpoint was set: keep them (a flush
 	 * would make this replay walk where the recording did not), but
-	 * send their accesses to the slow path. */
+	 * send their accesses to the slow path; entries of pages no longer
+	 * watched go back to the fast path (a write entry of a page with
+	 * code keeps its own mark). */
 	for (unsigned md = 0; md < TLB_NMODES; md++) {
 		struct tlb_entry *arrs[2] = { h->tlbs[md].r, h->tlbs[md].w };
 		for (unsigned a = 0; a < 2; a++)
@@ -196,8 +198,10 @@ void mmu_debug_changed(struct hart *h)
 				if (e->tag == TLB_INVALID)
 					continue;
 				uint64_t pa = machine_host_phys(h->m, (const uint8_t *)tlb_entry_host(e));
-				if (!h->dbg || !hdbg_page_clear(h, e->tag & PAGE_MASK, pa))
+				if (h->dbg && !hdbg_page_clear(h, e->tag & PAGE_MASK, pa))
 					e->tag |= TLB_SLOW;
+				else if (a == 0 || !tb_page_has_code(h, pa))
+					e->tag &= ~TLB_SLOW;
 			}
 	}
 }

@@ -797,6 +797,21 @@ static void cmd_goto(struct dbg_session *s, const char *args)
 		struct rpl_pos end;
 		rpl_end_position(s->e, &end);
 		rpl_goto(s->e, &end, &st);
+	} else if (strchr(w, ',')) {
+		/* A position: every hart's icount, as `when` prints them. */
+		struct rpl_pos p = { .nharts = rpl_nharts(s->e) };
+		const char *q = w;
+		for (unsigned i = 0; i < p.nharts; i++) {
+			char *e2;
+			p.icount[i] = strtoull(q, &e2, 0);
+			if (e2 == q || (*e2 != ',' && *e2) || (i + 1 < p.nharts && *e2 != ',')) {
+				fprintf(s->out, "Invalid position \"%s\" (one icount per hart, "
+					"comma-separated).\n", w);
+				return;
+			}
+			q = e2 + 1;
+		}
+		rpl_goto(s->e, &p, &st);
 	} else {
 		char *e2;
 		unsigned long long t = strtoull(w, &e2, 0);
@@ -1000,7 +1015,7 @@ static const struct dbg_cmd commands[] = {
 	{ "disassemble", "disas", cmd_disassemble, "disassemble [LOC [N]]: N instructions from LOC (default: pc)", false },
 	{ "backtrace", "bt", cmd_bt, "backtrace: the current hart's call chain (frame pointers)", false },
 	{ "when", NULL, cmd_when, "when: the time t and every hart's icount and event", false },
-	{ "goto", NULL, cmd_goto, "goto T|start|end: go to time T on the canonical schedule, or an end", false },
+	{ "goto", NULL, cmd_goto, "goto T|start|end|I0,I1,..: to time T on the canonical schedule, an end, or every hart's icount", false },
 	{ "events", NULL, cmd_events, "events [N]: the current hart's trace events around now", false },
 	{ "last-write", "last", cmd_last_write, "last-write LOC [LEN]: back to the most recent write to LOC; again: the one before", true },
 	{ "atomics", NULL, cmd_atomics, "atomics LOC: every atomic commit on LOC in order", false },

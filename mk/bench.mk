@@ -26,3 +26,4 @@ rr-bench: $(RRV) $(LOWSHARE_ELF) guests
 	    "$(BUILD)/guests/lrsc_lock.elf $(BUILD)/guests/amo_counter.elf" $(BENCH_RUNS)
 
 BENCH_TARGETS += rr-bench
+

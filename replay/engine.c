@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/hart.h"
 #include "core/hdbg.h"
@@ -60,13 +61,14 @@ struct rpl {
 	struct rr_serial *ser;
 	unsigned n;
 	struct trace_iter *look[MAX_HARTS];   /* event lookups by seq */
+	struct evcache *evc[MAX_HARTS];
 	struct rpl_pos end;
 	struct hdbg dbg[MAX_HARTS];
 	struct stop_cond stops[MAX_STOPS];
 	unsigned nstops;
 	int next_id;
 	struct rpl_ckpts *ck;
-	uint64_t last_ckpt_t;
+	uint64_t ckpt_every;
 	/* Going back: no hart may move past its limit. */
 	uint64_t limit[MAX_HARTS];
 	unsigned blocked_hart;
@@ -139,17 +141,41 @@ static bool diverged(const struct rpl *e)
 }
 
 /* The icount of hart's event seq, and whether it is consumed inside an
- * instruction. */
+ * instruction. Waits name recent events again and again: a window of
+ * decoded events per hart spares re-decoding their chunk each time. */
+#define EVCACHE 4096
+struct evcache {
+	uint64_t first;
+	unsigned n;
+	uint64_t icount[EVCACHE];
+	bool insn[EVCACHE];
+};
+
 static bool event_at(struct rpl *e, unsigned hart, uint64_t seq, uint64_t *icount,
 		     bool *insn)
 {
-	struct trace_event ev;
-	char err[128];
-	if (trace_iter_seek_seq(e->look[hart], seq) < 0 ||
-	    trace_iter_next(e->look[hart], &ev, NULL, err, sizeof(err)) != 1)
+	struct evcache *c = e->evc[hart];
+	if (!c && !(c = e->evc[hart] = calloc(1, sizeof(*c))))
 		return false;
-	*icount = ev.icount;
-	*insn = ev.insn;
+	if (seq < c->first || seq - c->first >= c->n) {
+		/* Start the window a little before: waits move forward. */
+		uint64_t from = seq > 16 ? seq - 16 : 0;
+		c->n = 0;
+		c->first = from;
+		if (trace_iter_seek_seq(e->look[hart], from) < 0)
+			return false;
+		struct trace_event ev;
+		char err[128];
+		while (c->n < EVCACHE &&
+		       trace_iter_next(e->look[hart], &ev, NULL, err, sizeof(err)) == 1) {
+			c->icount[c->n] = ev.icount;
+			c->insn[c->n++] = ev.insn;
+		}
+		if (seq - c->first >= c->n)
+			return false;
+	}
+	*icount = c->icount[seq - c->first];
+	*insn = c->insn[seq - c->first];
 	return true;
 }
 
@@ -175,6 +201,7 @@ static void fill_hit(struct rpl *e, unsigned i, struct rpl_stop *st)
 		uint64_t v = 0;
 		if (rpl_read(e, i, d->hit_addr, &v, d->hit_size > 8 ? 8 : d->hit_size, phys))
 			st->new_val = v;
+
 		else
 			st->new_val = d->new_val;
 	} else {
@@ -348,6 +375,19 @@ static bool all_clean(const struct rpl *e)
 	return true;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * Checkpoints while replaying forward, spaced by cost as rr's timeline
+ * does: at least CKPT_EVERY instructions apart, and far enough that taking
+ * them costs at most ~10% of the replay between them (a machine with much
+ * RAM in use costs more to checkpoint).
+ */
 static void take_auto_checkpoint(struct rpl *e)
 {
 	if (!all_clean(e))
@@ -355,10 +395,16 @@ static void take_auto_checkpoint(struct rpl *e)
 	struct rpl_pos p;
 	rpl_position(e, &p);
 	uint64_t t = rpl_pos_time(&p);
-	if (t < e->last_ckpt_t + CKPT_EVERY && t >= e->last_ckpt_t)
+	const struct rpl_pos *prev = ckpt_before_pos(e->ck, &p);
+	if (prev && t - rpl_pos_time(prev) < e->ckpt_every)
 		return;
-	if (ckpt_take(e->ck, e->m, e->rr, &p, 0) == 0)
-		e->last_ckpt_t = t;
+	double t0 = now_s();
+	if (ckpt_take(e->ck, e->m, e->rr, &p, 0) != 0)
+		return;
+	double cost = now_s() - t0;
+	/* ~10x the checkpoint's cost in replay time, at ~200 MIPS. */
+	uint64_t by_cost = (uint64_t)(cost * 10.0 * 200e6);
+	e->ckpt_every = by_cost > CKPT_EVERY ? by_cost : CKPT_EVERY;
 }
 
 /*
@@ -417,6 +463,37 @@ static void set_armed(struct rpl *e, bool armed)
 	}
 }
 
+/*
+ * After a forward stop, harts left waiting inside an instruction finish it
+ * and stop at the next boundary, so every hart is clean: positions are
+ * plain, and a checkpoint can be taken.
+ */
+static void settle(struct rpl *e, int stopped)
+{
+	/* The hart that stopped stays exactly where it is; the others may
+	 * run as far as the waiters need. */
+	uint64_t saved[MAX_HARTS];
+	for (unsigned i = 0; i < e->n; i++)
+		saved[i] = e->limit[i];
+	if (stopped >= 0)
+		e->limit[stopped] = e->m->harts[stopped]->icount;
+	for (unsigned i = 0; i < e->n; i++) {
+		struct rr_hart *rh = e->rr->harts[i];
+		if (!rh->waiting || finished(e, i))
+			continue;
+		rh->stop_soon = true;
+		atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
+		struct rpl_stop tmp = { 0 };
+		bool scanning = e->scanning;
+		e->scanning = true; /* hits on the way are not stops */
+		run_pulls(e, i, 0, false, &tmp);
+		e->scanning = scanning;
+		clear_hit(e, i);
+	}
+	for (unsigned i = 0; i < e->n; i++)
+		e->limit[i] = saved[i];
+}
+
 static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
 {
 	switch (r) {
@@ -439,6 +516,18 @@ static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
 
 /* ---- going to a position ---- */
 
+/* Restore the latest checkpoint not after target. The checkpoint's TLB
+ * knows nothing of the watchpoints set since: mark the watched pages. */
+static int restore(struct rpl *e, const struct rpl_pos *target)
+{
+	if (ckpt_restore_before(e->ck, e->m, e->rr, e->ser, target) < 0)
+		return -1;
+	for (unsigned i = 0; i < e->n; i++)
+		if (e->m->harts[i]->dbg)
+			hdbg_changed(e->m->harts[i]);
+	return 0;
+}
+
 /*
  * Restore the latest checkpoint at or before target and run there, every
  * hart limited to its target; harts whose waits cannot be met within the
@@ -456,7 +545,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 			for (unsigned i = 0; i < e->n; i++)
 				if (from->icount[i] < bound.icount[i])
 					bound.icount[i] = from->icount[i];
-		if (ckpt_restore_before(e->ck, e->m, e->rr, e->ser, &bound) < 0) {
+		if (restore(e, &bound) < 0) {
 			snprintf(st->detail, sizeof(st->detail), "no checkpoint to restore");
 			return RUN_DIVERGED;
 		}
@@ -478,7 +567,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 		if (far > CLOSE && !e->scanning) {
 			for (unsigned i = 0; i < e->n; i++)
 				e->limit[i] = mid.icount[i];
-			r = run_rounds(e, &mid, false, st);
+			r = run_rounds(e, &mid, !e->scanning, st);
 			if (r == RUN_OK && all_clean(e)) {
 				struct rpl_pos here;
 				rpl_position(e, &here);
@@ -604,6 +693,7 @@ void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 	rpl_position(e, &before);
 	step_over_breakpoints(e);
 	int r = run_hart_to(e, hart, h->icount + n, st);
+	settle(e, r == RUN_HIT ? (int)st->hart : (int)hart);
 	stop_at_result(e, r, st);
 	st->hart = r == RUN_HIT ? st->hart : hart;
 	st->pc = e->m->harts[st->hart]->pc;
@@ -657,6 +747,7 @@ void rpl_continue(struct rpl *e, struct rpl_stop *st)
 	step_over_breakpoints(e);
 	e->pulled = 0;
 	int r = run_rounds(e, NULL, true, st);
+	settle(e, r == RUN_HIT ? (int)st->hart : -1);
 	stop_at_result(e, r, st);
 	if (r == RUN_HIT) {
 		unsigned i = st->hart;
@@ -675,6 +766,65 @@ void rpl_continue(struct rpl *e, struct rpl_stop *st)
  * the last hit; if none, an earlier checkpoint. Then go to that hit (for
  * a watchpoint: just before the accessing instruction).
  */
+/*
+ * Make every event hart h's next instruction waits for (its ACQUIREs'
+ * dependencies) applied, without running the instruction: the state
+ * "just before" it, with everything it will overwrite already written.
+ */
+static void pull_for_next_insn(struct rpl *e, unsigned h, struct rpl_stop *st)
+{
+	struct rr_hart *rh = e->rr->harts[h];
+	uint64_t x = rh->h->icount;
+	struct trace_iter *it = trace_iter_new(e->tr, h);
+	if (!it || trace_iter_seek_seq(it, rh->seq) < 0) {
+		trace_iter_free(it);
+		return;
+	}
+	struct trace_event ev;
+	char err[128];
+	while (trace_iter_next(it, &ev, NULL, err, sizeof(err)) == 1 && ev.icount == x) {
+		if (ev.kind != TRACE_EV_ACQUIRE)
+			continue;
+		for (uint32_t k = 0; k < ev.ndeps; k++) {
+			unsigned b = ev.deps[k].hart;
+			uint64_t s = ev.deps[k].seq;
+			for (unsigned guard = 0; b < e->n && b != h && guard < 64 &&
+			     atomic_load_explicit(&e->rr->harts[b]->applied, memory_order_relaxed) <= s;
+			     guard++) {
+				uint64_t bx;
+				bool insn;
+				struct hart *bh = e->m->harts[b];
+				if (!event_at(e, b, s, &bx, &insn))
+					break;
+				uint64_t t = insn && !(bh->in_wfi && bh->icount == bx) ? bx + 1 : bx;
+				bool zero = bh->icount >= t;
+				if (run_pulls(e, b, zero ? bh->icount : t, zero, st) != RUN_OK)
+					break;
+			}
+		}
+	}
+	trace_iter_free(it);
+}
+
+/*
+ * Where reverse-continue stops: from checkpoint `from`, hart h runs to
+ * icount x and the others only as far as it needs (for a watchpoint, as
+ * far as its next instruction, the write, needs too). The harts that
+ * raced ahead during the scan are not where the user wants to look.
+ */
+static void stand_before(struct rpl *e, const struct rpl_pos *from, unsigned h, uint64_t x,
+			 bool before_write, struct rpl_stop *st)
+{
+	set_armed(e, false);
+	memset(st, 0, sizeof(*st));
+	int r = restore(e, from) < 0 ? RUN_DIVERGED :
+		run_hart_to(e, h, x, st);
+	if (r == RUN_OK && before_write)
+		pull_for_next_insn(e, h, st);
+	set_armed(e, true);
+	stop_at_result(e, r, st);
+}
+
 void rpl_reverse_continue(struct rpl *e, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -706,12 +856,10 @@ void rpl_reverse_continue(struct rpl *e, struct rpl_stop *st)
 		}
 		if (e->have_hit) {
 			struct rpl_stop hit = e->last_stop;
-			struct rpl_pos at = e->last_hit;
-			if (hit.why == RPL_STOP_WATCH && at.icount[hit.hart] > 0) {
-				at.icount[hit.hart]--;
-				at.seq[hit.hart] = 0;
-			}
-			rpl_goto(e, &at, st);
+			uint64_t at = e->last_hit.icount[hit.hart];
+			if (hit.why == RPL_STOP_WATCH && at > 0)
+				at--;
+			stand_before(e, &start, hit.hart, at, hit.why == RPL_STOP_WATCH, st);
 			hit.pc = e->m->harts[hit.hart]->pc;
 			*st = hit;
 			st->pulled = 0;
@@ -747,6 +895,7 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
 			break;
 		}
 		int r = run_hart_to(e, hart, h->icount + 1, st);
+		settle(e, r == RUN_HIT ? (int)st->hart : (int)hart);
 		if (r != RUN_OK) {
 			stop_at_result(e, r, st);
 			if (r == RUN_HIT)
@@ -793,8 +942,9 @@ static void sync_hdbg(struct rpl *e)
 		}
 		struct hart *h = e->m->harts[i];
 		/* Blocks must be cut at the new breakpoints and the TLB must
-		 * not map watched pages any more. */
-		h->dbg = d;
+		 * not map watched pages any more. With no stop condition the
+		 * hart runs as in a plain replay (chained blocks). */
+		h->dbg = d->nbp || d->nw ? d : NULL;
 		hdbg_changed(h);
 	}
 }
@@ -1051,6 +1201,7 @@ struct rpl *rpl_open(const char *path, char *err, size_t errlen)
 		/* The end: every event of the hart applied. */
 		e->end.seq[ci->hart] += ci->count;
 	}
+	e->ckpt_every = CKPT_EVERY;
 	if (!(e->ck = ckpt_new(e->m))) {
 		snprintf(err, errlen, "out of memory for checkpoints");
 		goto fail;
@@ -1075,8 +1226,10 @@ void rpl_close(struct rpl *e)
 	ckpt_free(e->ck);
 	if (e->ser)
 		rr_serial_free(e->ser, e->rr);
-	for (unsigned i = 0; i < MAX_HARTS; i++)
+	for (unsigned i = 0; i < MAX_HARTS; i++) {
 		trace_iter_free(e->look[i]);
+		free(e->evc[i]);
+	}
 	if (e->m)
 		for (unsigned i = 0; i < e->m->nharts; i++)
 			e->m->harts[i]->dbg = NULL;

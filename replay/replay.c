@@ -483,8 +483,12 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 			return false;
 		}
 		uint64_t ran = h->icount - start;
-		if (ran >= quantum)
+		/* stop_soon: the debugger wants this hart at a boundary (it
+		 * waited inside an instruction when everything stopped). */
+		if (ran >= quantum || rh->stop_soon) {
+			rh->stop_soon = false;
 			return true;
+		}
 		uint64_t budget = replay_budget(h, quantum - ran);
 		struct machine_pause *p = &rr->m->pause;
 		bool icount_trigger = rh->id == p->at_hart && p->at_icount && !p->fired;

@@ -73,8 +73,10 @@ struct rr_hart {
 	 * while it waits itself, on which event. */
 	bool parked;
 	uint64_t run_to_seq;
-	/* Serialized replay: instructions per step (the engine sets it). */
+	/* Serialized replay: instructions per step (the engine sets it), and
+	 * "end this step at the next boundary" (the engine's settle). */
 	uint64_t quantum;
+	bool stop_soon;
 	bool waiting;
 	struct trace_dep waiting_on;
 };
