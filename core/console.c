@@ -35,6 +35,7 @@ enum console_action console_filter(struct console *c, uint8_t *buf, size_t *n)
 	if (!c->raw)
 		return CONSOLE_NONE;
 	size_t out = 0;
+	enum console_action act = CONSOLE_NONE;
 	for (size_t i = 0; i < *n; i++) {
 		uint8_t b = buf[i];
 		if (!c->escape) {
@@ -52,13 +53,17 @@ enum console_action console_filter(struct console *c, uint8_t *buf, size_t *n)
 		case CTRL_A:
 			buf[out++] = CTRL_A;
 			break;
+		case 's': case 'S':
+			act = CONSOLE_SNAPSHOT;
+			break;
 		case 'h': case 'H':
-			fprintf(stderr, "\r\nC-a x  exit rrv\r\nC-a C-a  send C-a\r\n");
+			fprintf(stderr, "\r\nC-a x  exit rrv\r\nC-a s  save a snapshot "
+				"(to --save-snapshot FILE)\r\nC-a C-a  send C-a\r\n");
 			break;
 		default:
 			break; /* unknown escapes are swallowed, as in QEMU */
 		}
 	}
 	*n = out;
-	return CONSOLE_NONE;
+	return act;
 }

@@ -10,7 +10,8 @@
 /*
  * When input is a terminal it is put in raw mode, as `qemu -nographic` does:
  * every key (Ctrl-C included) goes to the guest; Ctrl-A x ends the run,
- * Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h prints the keys.
+ * Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A s saves a snapshot (with
+ * --save-snapshot), Ctrl-A h prints the keys.
  */
 struct console {
 	int fd;
@@ -22,7 +23,7 @@ struct console {
 void console_init(struct console *c, int fd);
 void console_restore(struct console *c);
 
-enum console_action { CONSOLE_NONE, CONSOLE_QUIT };
+enum console_action { CONSOLE_NONE, CONSOLE_QUIT, CONSOLE_SNAPSHOT };
 
 /* Filter typed bytes in place (escapes removed); *n is updated. */
 enum console_action console_filter(struct console *c, uint8_t *buf, size_t *n);

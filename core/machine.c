@@ -535,8 +535,11 @@ static void read_input(struct machine *m)
 	ssize_t n = read(m->cfg.input_fd, buf, room);
 	if (n > 0) {
 		size_t len = (size_t)n;
-		if (console_filter(&m->console, buf, &len) == CONSOLE_QUIT)
+		enum console_action act = console_filter(&m->console, buf, &len);
+		if (act == CONSOLE_QUIT)
 			machine_request_exit(m, EXIT_USER, 0);
+		else if (act == CONSOLE_SNAPSHOT)
+			machine_request_pause(m);
 		n = (ssize_t)len;
 		if (!n)
 			return;

@@ -73,11 +73,7 @@ int snap_cli_check(const char *path, const char *when, bool stop_after)
 			"--save-snapshot FILE\n");
 		return RRV_EXIT_USAGE;
 	}
-	if (path && !when) {
-		fprintf(stderr, "rrv: --save-snapshot needs --snapshot-on WHEN "
-			"(output:TEXT, icount:N or guest)\n");
-		return RRV_EXIT_USAGE;
-	}
+	/* --save-snapshot alone: only Ctrl-A s on a terminal takes one. */
 	if (!when)
 		return 0;
 	char buf[256];

@@ -1120,10 +1120,12 @@ void rpl_last_write(struct rpl *e, uint64_t addr, unsigned len, bool physical,
 	unsigned nsaved = e->nstops;
 	memcpy(saved, e->stops, sizeof(saved));
 	e->nstops = 0;
+	int next_id = e->next_id; /* the temporary one takes no user number */
 	int id = rpl_watch_add(e, addr, len, RPL_WATCH_W, physical);
 	rpl_reverse_continue(e, st);
 	memcpy(e->stops, saved, sizeof(saved));
 	e->nstops = nsaved;
+	e->next_id = next_id;
 	sync_hdbg(e);
 	if (st->why == RPL_STOP_WATCH)
 		st->id = 0;

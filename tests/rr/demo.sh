@@ -30,4 +30,25 @@ if [ $verdict -eq 0 ]; then
 else
 	echo "== verdict: REPLAY DIFFERS"
 fi
+
+# The debugger: go to the end, find the store that wrote the racy
+# counter's final value, go back through the writes before it, and find
+# a lost update with a watchpoint (a store that does not advance it).
+cat >"$out/debug.cmds" <<'CMDS'
+continue
+print racy_count
+last-write racy_count
+last-write
+last-write
+goto start
+watch racy_count
+CMDS
+i=0
+while [ $i -lt 20000 ]; do echo continue; i=$((i + 1)); done >>"$out/debug.cmds"
+echo "== rrv debug $trace (scripted: continue to the end; last-write racy_count x3; watch racy_count)"
+"$rrv" debug "$trace" <"$out/debug.cmds" >"$out/debug.out" 2>&1
+awk "/Hardware watchpoint 1: 0x/ { exit } { print }" "$out/debug.out" | head -40
+awk '/Old value/ { o = $4 + 0 } /New value/ { n = $4 + 0; if (o > 0 && n <= o && !shown) {
+	print "== lost update found: a store wrote " n " over " o " (it loaded " n - 1 \
+	    " before another hart stored)"; shown = 1 } }' "$out/debug.out"
 exit $verdict

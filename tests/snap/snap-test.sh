@@ -142,6 +142,14 @@ else
 	bad "run: guest-requested snapshot (exits $st1 $st2): $(head -c 300 "$out/ctl.err")"
 fi
 
+rm -f "$out/ctla.rrs"
+if python3 "$(dirname "$0")/ctrl_a_s.py" "$rrv" "$gdir/uart_echo.elf" "$out/ctla.rrs" &&
+   "$rrv" info "$out/ctla.rrs" >/dev/null 2>&1; then
+	ok "run: Ctrl-A s on a terminal saves a snapshot"
+else
+	bad "run: Ctrl-A s did not save a snapshot"
+fi
+
 # 3. record from a snapshot: the trace embeds it and replays alone.
 "$rrv" record -o "$out/from-snap.rrv" --restore "$out/demo.rrs" >"$out/from-snap.out" \
 	2>"$out/from-snap.err" </dev/null
@@ -217,6 +225,7 @@ expect_error 2 "--smp contradicting the snapshot" "$rrv" run --smp 2 --restore "
 expect_error 2 "--memory contradicting the snapshot" "$rrv" run --memory 512M --restore "$out/demo.rrs"
 expect_error 2 "an image besides --restore" "$rrv" run --restore "$out/demo.rrs" "$gdir/hello.elf"
 expect_error 2 "--snapshot-on without --save-snapshot" "$rrv" run --snapshot-on guest "$gdir/hello.elf"
+expect_error 2 "a trigger on a hart the machine lacks" "$rrv" run --save-snapshot "$out/x.rrs" --snapshot-on icount:5:10 "$gdir/hello.elf"
 expect_error 2 "a bad --snapshot-on" "$rrv" run --save-snapshot "$out/x.rrs" --snapshot-on icount:-3 "$gdir/hello.elf"
 expect_error 1 "an unreadable snapshot" "$rrv" run --restore "$out/does-not-exist.rrs"
 
