@@ -102,11 +102,12 @@ done
 # reservation is held, and the replay restored from there stays identical.
 name=lrsc_lock-smp2
 rec_status=0
-for ic in $("$rrv" events "$out/$name.rrv" --hart 1 --kind ATOMIC --limit 4000 |
-	    awk '/ lr at / { n++; if (n % 500 == 1) print $6 }'); do
-	tag=lr$ic
+for hic in $(for h in 0 1; do "$rrv" events "$out/$name.rrv" --hart $h --kind ATOMIC --limit 8000 |
+	    awk -v h=$h '/ lr at / { n++; if (n % 400 == 1) print h ":" $6 }'; done); do
+	h=${hic%%:*} ic=${hic#*:}
+	tag=lr$h-$ic
 	snap=$out/$name.$tag.rrs
-	"$rrv" replay --save-snapshot "$snap" --snapshot-on "icount:1:$((ic + 1))" \
+	"$rrv" replay --save-snapshot "$snap" --snapshot-on "icount:$h:$((ic + 1))" \
 		--stop-after-snapshot "$out/$name.rrv" >"$out/$name.$tag.before" 2>/dev/null </dev/null
 	if "$rrv" info "$snap" 2>/dev/null | grep -q "LR reservation held"; then
 		resv_seen=$((resv_seen + 1))
