@@ -346,7 +346,7 @@ static bool load_devices(struct snap_rd *r, unsigned nharts, struct dev_state *d
 
 /* ---- RAM: runs of non-zero pages ---- */
 
-static bool page_is_zero(const uint8_t *p)
+bool snap_page_is_zero(const uint8_t *p)
 {
 	const uint64_t *w = (const uint64_t *)p;
 	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
@@ -360,12 +360,12 @@ static void save_ram(struct snap_buf *b, const struct machine *m)
 	size_t mark = snap_begin(b, SNAP_RAM);
 	uint64_t npages = m->ram_size >> PAGE_SHIFT;
 	for (uint64_t p = 0; p < npages;) {
-		if (page_is_zero(m->ram + (p << PAGE_SHIFT))) {
+		if (snap_page_is_zero(m->ram + (p << PAGE_SHIFT))) {
 			p++;
 			continue;
 		}
 		uint64_t q = p + 1;
-		while (q < npages && !page_is_zero(m->ram + (q << PAGE_SHIFT)))
+		while (q < npages && !snap_page_is_zero(m->ram + (q << PAGE_SHIFT)))
 			q++;
 		snap_put64(b, p);
 		snap_put64(b, q - p);

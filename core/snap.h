@@ -117,4 +117,7 @@ int snap_restore_state(struct machine *m, const uint8_t *blob, size_t len,
  */
 void snap_forget_tlbs(struct machine *m);
 
+/* Whether a 4 KiB page of host memory is all zero. */
+bool snap_page_is_zero(const uint8_t *page);
+
 #endif /* RRV_CORE_SNAP_H */

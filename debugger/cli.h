@@ -3,6 +3,8 @@
 #define RRV_DEBUGGER_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "core/machine.h"
 
@@ -27,6 +29,9 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 void cli_default_opts(struct run_opts *o);
 double cli_now(void);
 void cli_print_stats(const struct machine *m, double seconds);
+
+/* A whole file into a malloc'd buffer; NULL with err ("path: reason"). */
+uint8_t *cli_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 /* Usage text lines for the snapshot options (run, record). */
 extern const char cli_snapshot_usage[];

@@ -38,6 +38,26 @@ static const char usage_debug[] =
 static struct dbg_session *active;
 static struct rpl *interrupt_target;
 
+/* A seek over a second long shows where it is, on a terminal. */
+static void show_progress(void *ctx, uint64_t t, uint64_t goal)
+{
+	bool *shown = ctx;
+	if (!t && !goal) {
+		if (*shown)
+			fputs("\r\033[K", stderr);
+		*shown = false;
+		return;
+	}
+	if (goal)
+		fprintf(stderr, "\r[rrv] replaying: t = %llu of %llu (%.0f%%)\033[K",
+			(unsigned long long)t, (unsigned long long)goal,
+			goal ? 100.0 * (double)t / (double)goal : 0.0);
+	else
+		fprintf(stderr, "\r[rrv] replaying: t = %llu (Ctrl-C stops)\033[K",
+			(unsigned long long)t);
+	*shown = true;
+}
+
 static void on_sigint(int sig)
 {
 	(void)sig;
@@ -90,28 +110,12 @@ static void load_symbols(struct sym_table *t, struct trace_reader *tr, const cha
 	}
 	if (!extra)
 		return;
-	FILE *f = fopen(extra, "rb");
-	if (!f) {
-		fprintf(stderr, "rrv: %s: %s\n", extra, strerror(errno));
+	size_t len;
+	char *buf = (char *)cli_read_file(extra, &len, err, sizeof(err));
+	if (!buf) {
+		fprintf(stderr, "rrv: %s\n", err);
 		return;
 	}
-	size_t cap = 1 << 20, len = 0, k;
-	char *buf = malloc(cap);
-	while (buf && (k = fread(buf + len, 1, cap - len, f)) > 0) {
-		len += k;
-		if (len == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-		}
-	}
-	fclose(f);
-	if (!buf)
-		return;
 	int r = len >= 4 && !memcmp(buf, "\177ELF", 4) ?
 		sym_add_elf(t, buf, len, 0, err, sizeof(err)) :
 		sym_add_system_map(t, buf, len, err, sizeof(err));
@@ -232,6 +236,9 @@ int dbg_cmd_debug(int argc, char **argv)
 	struct sym_table *syms = sym_new();
 	load_symbols(syms, rpl_trace(e), symbols);
 	struct dbg_session s = { .e = e, .syms = syms, .out = stdout };
+	static bool progress_shown;
+	if (isatty(STDERR_FILENO))
+		rpl_set_progress(e, show_progress, &progress_shown);
 	active = &s;
 	interrupt_target = e;
 	struct sigaction sa = { .sa_handler = on_sigint };

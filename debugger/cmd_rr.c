@@ -19,23 +19,7 @@
 #include "replay/rr.h"
 #include "replay/rr_trace.h"
 
-/* The images a machine config loads, by the names the trace stores. */
-struct image_ref {
-	const char *name;
-	const char **path;
-};
-
-static unsigned image_refs(struct machine_config *cfg, struct image_ref *refs)
-{
-	unsigned n = 0;
-	refs[n++] = (struct image_ref){ "bios", &cfg->bios };
-	refs[n++] = (struct image_ref){ "kernel", &cfg->kernel };
-	refs[n++] = (struct image_ref){ "initrd", &cfg->initrd };
-	refs[n++] = (struct image_ref){ "dtb", &cfg->dtb };
-	return n;
-}
-
-static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errlen)
+uint8_t *cli_read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -149,20 +133,20 @@ int dbg_cmd_record(int argc, char **argv)
 		machine_free(m);
 		return 1;
 	}
-	rr_snap_close(&snapf);
-	struct image_ref refs[4];
-	unsigned nrefs = image_refs(&o.cfg, refs);
+	struct rr_image_ref refs[RR_NIMAGES];
+	unsigned nrefs = rr_image_refs(&o.cfg, refs);
 	for (unsigned i = 0; i < nrefs; i++) {
 		if (!*refs[i].path)
 			continue;
 		size_t len;
-		uint8_t *data = read_file(*refs[i].path, &len, err, sizeof(err));
+		uint8_t *data = cli_read_file(*refs[i].path, &len, err, sizeof(err));
 		if (!data || trace_writer_image(w, refs[i].name, 0, data, len, err,
 						sizeof(err)) < 0) {
 			fprintf(stderr, "rrv: %s\n", err);
 			free(data);
 			struct trace_end e = { 0 };
 			trace_writer_close(w, &e, err, sizeof(err));
+			rr_snap_close(&snapf);
 			machine_free(m);
 			return 1;
 		}
@@ -174,6 +158,7 @@ int dbg_cmd_record(int argc, char **argv)
 		fprintf(stderr, "rrv: %s\n", err);
 		struct trace_end e = { 0 };
 		trace_writer_close(w, &e, err, sizeof(err));
+		rr_snap_close(&snapf);
 		machine_free(m);
 		return 1;
 	}
@@ -181,6 +166,8 @@ int dbg_cmd_record(int argc, char **argv)
 		.path = o.save_snapshot, .when = o.snapshot_on,
 		.stop_after = o.stop_after_snapshot, .source = "record", .rr = rr,
 	};
+	snap_cli_origin(&snap, &o.cfg, o.restore ? &snapf : NULL);
+	rr_snap_close(&snapf);
 	if ((r = snap_cli_arm(&snap, m)) != 0) {
 		struct trace_end e = { 0 };
 		trace_writer_close(w, &e, err, sizeof(err));

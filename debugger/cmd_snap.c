@@ -12,6 +12,7 @@
 #include "debugger/cli.h"
 #include "logs/trace.h"
 #include "replay/rr.h"
+#include "replay/rr_open.h"
 #include "replay/rr_snap.h"
 
 /* output:TEXT takes C escapes (\n, \r, \t, \\, \xHH) so prompts fit. */
@@ -206,6 +207,48 @@ void snap_cli_report(const struct snap_session *s)
 	if (s->path && s->when && !s->taken && !s->failed)
 		fprintf(stderr, "rrv: no snapshot saved: --snapshot-on %s never "
 			"happened\n", s->when);
+}
+
+void snap_cli_origin(struct snap_session *s, struct machine_config *cfg,
+		     const struct rr_snap_file *restored)
+{
+	size_t o = strlen(s->origin);
+	if (restored) {
+		/* A machine restored from a snapshot: the images it came from. */
+		const char *cfgtext = trace_config(restored->r);
+		for (const char *p = cfgtext; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			if (!strncmp(p, "image.", 6) && o + n + 2 < sizeof(s->origin)) {
+				memcpy(s->origin + o, p, n);
+				o += n;
+				s->origin[o++] = '\n';
+				s->origin[o] = 0;
+			}
+			p += n + (nl ? 1 : 0);
+		}
+		return;
+	}
+	struct rr_image_ref refs[RR_NIMAGES];
+	unsigned nrefs = rr_image_refs(cfg, refs);
+	for (unsigned i = 0; i < nrefs; i++) {
+		if (!*refs[i].path)
+			continue;
+		char err[256];
+		size_t len;
+		uint8_t *data = cli_read_file(*refs[i].path, &len, err, sizeof(err));
+		if (!data)
+			continue;
+		uint8_t sum[32];
+		trace_sha256(data, len, sum);
+		free(data);
+		if (o + 100 >= sizeof(s->origin))
+			break;
+		o += (size_t)snprintf(s->origin + o, sizeof(s->origin) - o, "image.%s=", refs[i].name);
+		for (int k = 0; k < 32; k++)
+			o += (size_t)snprintf(s->origin + o, sizeof(s->origin) - o, "%02x", sum[k]);
+		o += (size_t)snprintf(s->origin + o, sizeof(s->origin) - o, "\n");
+	}
 }
 
 static const char *priv_name(unsigned p)

@@ -44,6 +44,13 @@ int snap_cli_restore(const char *path, struct run_opts *o, bool smp_given,
 		     bool memory_given, struct rr_snap_file *f,
 		     struct machine **out);
 
+/* The images the machine came from, as "image.NAME=SHA-256" config lines
+ * of the snapshots it takes: the files cfg names, or those recorded in
+ * the snapshot it was restored from. */
+struct machine_config;
+void snap_cli_origin(struct snap_session *s, struct machine_config *cfg,
+		     const struct rr_snap_file *restored);
+
 /* After the run: say so when the trigger never fired. */
 void snap_cli_report(const struct snap_session *s);
 

@@ -355,7 +355,6 @@ static int cmd_run(int argc, char **argv)
 				close(o.cfg.input_fd);
 			return st;
 		}
-		rr_snap_close(&snapf);
 	} else if (!(m = machine_new(&o.cfg, err, sizeof(err)))) {
 		fprintf(stderr, "rrv: %s\n", err);
 		return 1;
@@ -368,6 +367,8 @@ static int cmd_run(int argc, char **argv)
 		.path = o.save_snapshot, .when = o.snapshot_on,
 		.stop_after = o.stop_after_snapshot, .source = "run",
 	};
+	snap_cli_origin(&snap, &o.cfg, o.restore ? &snapf : NULL);
+	rr_snap_close(&snapf);
 	if ((r = snap_cli_arm(&snap, m)) != 0) {
 		machine_free(m);
 		return r;

@@ -31,64 +31,7 @@
 #include "replay/rr_open.h"
 #include "replay/rr_trace.h"
 
-/* Instructions per hart per round of the canonical schedule. */
-#define ROUND 100000ull
-/* Instructions between automatic checkpoints (all harts together). */
-#define CKPT_EVERY 20000000ull
-/* reach() leaves a checkpoint this many instructions before its target. */
-#define CLOSE 200000ull
-
-enum run_result { RUN_OK, RUN_HIT, RUN_END, RUN_BLOCKED, RUN_DIVERGED, RUN_INTERRUPTED };
-
-struct stop_cond {
-	int id;
-	bool is_watch, temporary, physical;
-	uint64_t addr;
-	unsigned len;
-	enum rpl_watch_kind kind;
-	uint64_t hits;
-};
-
-#define MAX_STOPS 64
-#define JOURNAL 256
-
-struct rpl {
-	struct trace_reader *tr;
-	struct rr_trace_play *play;
-	struct rr_trace_files files;
-	struct machine *m;
-	struct rr *rr;
-	struct rr_serial *ser;
-	unsigned n;
-	struct trace_iter *look[MAX_HARTS];   /* event lookups by seq */
-	struct evcache *evc[MAX_HARTS];
-	struct rpl_pos end;
-	struct hdbg dbg[MAX_HARTS];
-	struct stop_cond stops[MAX_STOPS];
-	unsigned nstops;
-	int next_id;
-	struct rpl_ckpts *ck;
-	uint64_t ckpt_every;
-	/* Going back: no hart may move past its limit. */
-	uint64_t limit[MAX_HARTS];
-	unsigned blocked_hart;
-	uint64_t blocked_at;
-	uint64_t pulled;
-	volatile sig_atomic_t interrupt;
-	bool scanning;              /* reverse scan: record hits, go on */
-	struct rpl_pos last_hit;
-	struct rpl_stop last_stop;
-	bool have_hit;
-	/* Forward moves of one hart, newest last: where every hart was
-	 * before, and which harts it pulled. A reverse step of that hart
-	 * takes the pulled harts back with it. */
-	struct journal {
-		unsigned hart;
-		uint64_t pulled;
-		struct rpl_pos before, after;
-	} journal[JOURNAL];
-	unsigned njournal;
-};
+#include "replay/engine_internal.h"
 
 static void journal_add(struct rpl *e, unsigned hart, const struct rpl_pos *before);
 static void journal_clear(struct rpl *e);
@@ -143,14 +86,6 @@ static bool diverged(const struct rpl *e)
 /* The icount of hart's event seq, and whether it is consumed inside an
  * instruction. Waits name recent events again and again: a window of
  * decoded events per hart spares re-decoding their chunk each time. */
-#define EVCACHE 4096
-struct evcache {
-	uint64_t first;
-	unsigned n;
-	uint64_t icount[EVCACHE];
-	bool insn[EVCACHE];
-};
-
 static bool event_at(struct rpl *e, unsigned hart, uint64_t seq, uint64_t *icount,
 		     bool *insn)
 {
@@ -367,7 +302,7 @@ static bool all_finished(const struct rpl *e)
 }
 
 /* Whether every hart is between two steps (checkpoints need that). */
-static bool all_clean(const struct rpl *e)
+bool engine_all_clean(const struct rpl *e)
 {
 	for (unsigned i = 0; i < e->n; i++)
 		if (e->rr->harts[i]->waiting)
@@ -390,7 +325,7 @@ static double now_s(void)
  */
 static void take_auto_checkpoint(struct rpl *e)
 {
-	if (!all_clean(e))
+	if (!engine_all_clean(e))
 		return;
 	struct rpl_pos p;
 	rpl_position(e, &p);
@@ -411,10 +346,31 @@ static void take_auto_checkpoint(struct rpl *e)
  * Run every hart in the canonical order (rounds of ROUND instructions at
  * absolute multiples of ROUND), none past lim (NULL: to the end).
  */
+void rpl_set_progress(struct rpl *e, rpl_progress_fn fn, void *ctx)
+{
+	e->progress = fn;
+	e->progress_ctx = ctx;
+}
+
+static void report_progress(struct rpl *e, const struct rpl_pos *lim)
+{
+	if (!e->progress)
+		return;
+	double now = now_s();
+	if (!e->move_start)
+		e->move_start = now;
+	if (now - e->move_start < 1.0)
+		return;
+	struct rpl_pos p;
+	rpl_position(e, &p);
+	e->progress(e->progress_ctx, rpl_pos_time(&p), lim ? rpl_pos_time(lim) : 0);
+}
+
 static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
 		      struct rpl_stop *st)
 {
 	for (;;) {
+		report_progress(e, lim);
 		bool moved = false, all_there = true;
 		for (unsigned i = 0; i < e->n; i++) {
 			struct hart *h = e->m->harts[i];
@@ -512,6 +468,9 @@ static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
 	}
 	st->pulled = e->pulled;
 	e->interrupt = 0;
+	e->move_start = 0;
+	if (e->progress)
+		e->progress(e->progress_ctx, 0, 0); /* done: clear the line */
 }
 
 /* ---- going to a position ---- */
@@ -568,7 +527,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 			for (unsigned i = 0; i < e->n; i++)
 				e->limit[i] = mid.icount[i];
 			r = run_rounds(e, &mid, !e->scanning, st);
-			if (r == RUN_OK && all_clean(e)) {
+			if (r == RUN_OK && engine_all_clean(e)) {
 				struct rpl_pos here;
 				rpl_position(e, &here);
 				ckpt_take(e->ck, e->m, e->rr, &here, false);
@@ -625,7 +584,7 @@ static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop
 	int r = reach(e, &t, NULL, st);
 	set_armed(e, true);
 	stop_at_result(e, r, st);
-	if (r == RUN_OK && all_clean(e))
+	if (r == RUN_OK && engine_all_clean(e))
 		ckpt_keep_close(e->ck, e->m, e->rr, &t);
 	return r == RUN_OK ? 0 : -1;
 }
@@ -918,239 +877,6 @@ void rpl_interrupt(struct rpl *e)
 	e->interrupt = 1;
 }
 
-/* ---- stop conditions ---- */
-
-static void sync_hdbg(struct rpl *e)
-{
-	for (unsigned i = 0; i < e->n; i++) {
-		struct hdbg *d = &e->dbg[i];
-		d->nbp = 0;
-		d->nw = 0;
-		for (unsigned k = 0; k < e->nstops; k++) {
-			const struct stop_cond *c = &e->stops[k];
-			if (!c->is_watch && d->nbp < HDBG_MAX_BREAK) {
-				d->bp[d->nbp] = c->addr;
-				d->bp_id[d->nbp++] = c->id;
-			} else if (c->is_watch && d->nw < HDBG_MAX_WATCH) {
-				d->w[d->nw++] = (struct hdbg_watch){
-					.addr = c->addr, .len = c->len, .id = c->id,
-					.kind = (uint8_t)((c->kind & RPL_WATCH_W ? HDBG_W : 0) |
-							  (c->kind & RPL_WATCH_R ? HDBG_R : 0)),
-					.physical = c->physical,
-				};
-			}
-		}
-		struct hart *h = e->m->harts[i];
-		/* Blocks must be cut at the new breakpoints and the TLB must
-		 * not map watched pages any more. With no stop condition the
-		 * hart runs as in a plain replay (chained blocks). */
-		h->dbg = d->nbp || d->nw ? d : NULL;
-		hdbg_changed(h);
-	}
-}
-
-static int add_stop(struct rpl *e, struct stop_cond c)
-{
-	if (e->nstops == MAX_STOPS)
-		return -1;
-	unsigned nb = 0, nw = 0;
-	for (unsigned k = 0; k < e->nstops; k++)
-		e->stops[k].is_watch ? nw++ : nb++;
-	if ((c.is_watch && nw >= HDBG_MAX_WATCH) || (!c.is_watch && nb >= HDBG_MAX_BREAK))
-		return -1;
-	c.id = ++e->next_id;
-	e->stops[e->nstops++] = c;
-	sync_hdbg(e);
-	return c.id;
-}
-
-int rpl_break_add(struct rpl *e, uint64_t pc, bool temporary)
-{
-	return add_stop(e, (struct stop_cond){ .addr = pc, .temporary = temporary });
-}
-
-int rpl_watch_add(struct rpl *e, uint64_t addr, unsigned len, enum rpl_watch_kind kind,
-		  bool physical)
-{
-	return add_stop(e, (struct stop_cond){ .is_watch = true, .addr = addr, .len = len,
-					       .kind = kind, .physical = physical });
-}
-
-bool rpl_stop_delete(struct rpl *e, int id)
-{
-	for (unsigned k = 0; k < e->nstops; k++)
-		if (e->stops[k].id == id) {
-			memmove(&e->stops[k], &e->stops[k + 1],
-				(e->nstops - k - 1) * sizeof(e->stops[0]));
-			e->nstops--;
-			sync_hdbg(e);
-			return true;
-		}
-	return false;
-}
-
-void rpl_stop_delete_all(struct rpl *e)
-{
-	e->nstops = 0;
-	sync_hdbg(e);
-}
-
-bool rpl_stop_get(const struct rpl *e, unsigned i, struct rpl_stop_desc *d)
-{
-	if (i >= e->nstops)
-		return false;
-	const struct stop_cond *c = &e->stops[i];
-	*d = (struct rpl_stop_desc){
-		.id = c->id, .is_watch = c->is_watch, .temporary = c->temporary,
-		.physical = c->physical, .addr = c->addr, .len = c->len,
-		.kind = c->kind, .hits = c->hits,
-	};
-	return true;
-}
-
-/* ---- checkpoints (user) ---- */
-
-int rpl_checkpoint(struct rpl *e)
-{
-	if (!all_clean(e))
-		return -1;
-	struct rpl_pos p;
-	rpl_position(e, &p);
-	return ckpt_take(e->ck, e->m, e->rr, &p, 1);
-}
-
-int rpl_restart(struct rpl *e, int n, struct rpl_stop *st)
-{
-	const struct rpl_pos *p = ckpt_user_pos(e->ck, n);
-	if (!p)
-		return -1;
-	return rpl_goto(e, p, st);
-}
-
-bool rpl_ckpt_get(const struct rpl *e, unsigned i, struct rpl_ckpt_desc *d)
-{
-	return ckpt_describe(e->ck, i, d);
-}
-
-size_t rpl_ckpt_bytes(const struct rpl *e)
-{
-	return ckpt_total_bytes(e->ck);
-}
-
-/* ---- memory ---- */
-
-bool rpl_translate(struct rpl *e, unsigned hart, uint64_t vaddr, uint64_t *paddr)
-{
-	const struct hart *h = e->m->harts[hart];
-	unsigned priv = h->priv;
-	if (h->mstatus & MSTATUS_MPRV)
-		priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
-	if (priv == PRV_M || (h->satp >> 60) != 8) {
-		*paddr = vaddr;
-		return true;
-	}
-	/* Sv39, read-only: the debugger sets no A/D bits. */
-	if ((uint64_t)((int64_t)(vaddr << 25) >> 25) != vaddr)
-		return false;
-	uint64_t base = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
-	for (int level = 2; level >= 0; level--) {
-		uint64_t idx = (vaddr >> (PAGE_SHIFT + 9 * level)) & 511;
-		bool wr;
-		const uint8_t *p = machine_phys_ptr(e->m, base + idx * 8, 8, &wr);
-		if (!p)
-			return false;
-		uint64_t pte;
-		memcpy(&pte, p, 8);
-		if (!(pte & 1) || (!(pte & 2) && (pte & 4)))
-			return false;
-		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
-		if (pte & (2 | 8)) {
-			uint64_t off_mask = (1ull << (PAGE_SHIFT + 9 * level)) - 1;
-			*paddr = ((ppn << PAGE_SHIFT) & ~off_mask) | (vaddr & off_mask);
-			return true;
-		}
-		base = ppn << PAGE_SHIFT;
-	}
-	return false;
-}
-
-bool rpl_read(struct rpl *e, unsigned hart, uint64_t addr, void *buf, size_t len,
-	      bool physical)
-{
-	uint8_t *out = buf;
-	while (len) {
-		uint64_t pa;
-		if (physical)
-			pa = addr;
-		else if (!rpl_translate(e, hart, addr, &pa))
-			return false;
-		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
-		if (chunk > len)
-			chunk = len;
-		bool wr;
-		const uint8_t *p = machine_phys_ptr(e->m, pa, chunk, &wr);
-		if (!p)
-			return false;
-		memcpy(out, p, chunk);
-		out += chunk;
-		addr += chunk;
-		len -= chunk;
-	}
-	return true;
-}
-
-uint64_t rpl_state_digest(struct rpl *e)
-{
-	uint64_t d = 0xcbf29ce484222325ull;
-	for (unsigned i = 0; i < e->n; i++) {
-		d ^= rr_digest(e->m->harts[i]);
-		d *= 0x100000001b3ull;
-	}
-	return ckpt_ram_digest(e->m, d);
-}
-
-/* ---- history queries ---- */
-
-void rpl_last_write(struct rpl *e, uint64_t addr, unsigned len, bool physical,
-		    struct rpl_stop *st)
-{
-	/* A temporary write watchpoint, scanned backwards, then removed;
-	 * the user's own stop conditions are set aside meanwhile. */
-	struct stop_cond saved[MAX_STOPS];
-	unsigned nsaved = e->nstops;
-	memcpy(saved, e->stops, sizeof(saved));
-	e->nstops = 0;
-	int next_id = e->next_id; /* the temporary one takes no user number */
-	int id = rpl_watch_add(e, addr, len, RPL_WATCH_W, physical);
-	rpl_reverse_continue(e, st);
-	memcpy(e->stops, saved, sizeof(saved));
-	e->nstops = nsaved;
-	e->next_id = next_id;
-	sync_hdbg(e);
-	if (st->why == RPL_STOP_WATCH)
-		st->id = 0;
-	(void)id;
-}
-
-size_t rpl_atomics(struct rpl *e, uint64_t paddr, struct rpl_atomic *out, size_t max)
-{
-	size_t n = 0;
-	for (unsigned i = 0; i < e->n; i++) {
-		struct trace_iter *it = trace_iter_new(e->tr, i);
-		struct trace_event ev;
-		char err[128];
-		while (it && trace_iter_next(it, &ev, NULL, err, sizeof(err)) == 1) {
-			if (ev.kind != TRACE_EV_ATOMIC || (ev.addr & ~7ull) != (paddr & ~7ull))
-				continue;
-			if (n < max)
-				out[n] = (struct rpl_atomic){ i, ev.icount, ev.op, ev.success };
-			n++;
-		}
-		trace_iter_free(it);
-	}
-	return n;
-}
-
 /* ---- opening ---- */
 
 struct rpl *rpl_open(const char *path, char *err, size_t errlen)
@@ -1214,7 +940,7 @@ struct rpl *rpl_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for the first checkpoint");
 		goto fail;
 	}
-	sync_hdbg(e);
+	engine_sync_stops(e);
 	return e;
 fail:
 	rpl_close(e);

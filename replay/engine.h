@@ -122,6 +122,11 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
  * thread, e.g. a SIGINT handler). */
 void rpl_interrupt(struct rpl *e);
 
+/* Called about every round of a movement that has run for over a second:
+ * the time t reached, and the time it is heading for (0 if unknown). */
+typedef void (*rpl_progress_fn)(void *ctx, uint64_t t, uint64_t goal);
+void rpl_set_progress(struct rpl *e, rpl_progress_fn fn, void *ctx);
+
 /* ---- checkpoints ---- */
 
 /* A user checkpoint at the current position; its number (> 0). */

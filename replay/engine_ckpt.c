@@ -108,15 +108,6 @@ void ckpt_free(struct rpl_ckpts *c)
 	free(c);
 }
 
-static bool page_zero(const uint8_t *p)
-{
-	const uint64_t *w = (const uint64_t *)p;
-	for (unsigned i = 0; i < PAGE_SIZE / 8; i++)
-		if (w[i])
-			return false;
-	return true;
-}
-
 /* Which pages may hold data: resident ones (all, without mincore). */
 static void scan_resident(struct rpl_ckpts *c)
 {
@@ -177,7 +168,7 @@ int ckpt_take(struct rpl_ckpts *c, struct machine *m, struct rr *rr,
 			k->pages[i] = pp;
 			continue;
 		}
-		if (page_zero(ram))
+		if (snap_page_is_zero(ram))
 			continue;
 		struct page *np = malloc(sizeof(*np));
 		if (!np)
@@ -236,7 +227,7 @@ static void restore_ram(struct rpl_ckpts *c, const struct ckpt *k)
 		if (p) {
 			if (memcmp(ram, p->data, PAGE_SIZE))
 				memcpy(ram, p->data, PAGE_SIZE);
-		} else if ((c->resident[i] & 1) && !page_zero(ram)) {
+		} else if ((c->resident[i] & 1) && !snap_page_is_zero(ram)) {
 			memset(ram, 0, PAGE_SIZE);
 		}
 	}
@@ -303,7 +294,7 @@ uint64_t ckpt_ram_digest(struct machine *m, uint64_t d)
 	uint64_t npages = m->ram_size >> PAGE_SHIFT;
 	for (uint64_t i = 0; i < npages; i++) {
 		const uint64_t *w = (const uint64_t *)(m->ram + (i << PAGE_SHIFT));
-		if (page_zero((const uint8_t *)w))
+		if (snap_page_is_zero((const uint8_t *)w))
 			continue;
 		d = (d ^ i) * 0x100000001b3ull;
 		for (unsigned k = 0; k < PAGE_SIZE / 8; k++)

@@ -293,8 +293,12 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		if (rr_stopping(rh->rr) || !peek(rh))
 			return RR_ABORT;
 		const struct trace_event *e = &rh->ev;
-		if (e->kind == TRACE_EV_END && e->icount == h->insn_icount)
-			return RR_ABORT; /* the recording stopped inside this instruction */
+		/* The recording stopped inside this instruction (it was
+		 * waiting, answering revocations, when the run ended): its
+		 * final DIGEST and END follow at this icount. */
+		if ((e->kind == TRACE_EV_END || (e->kind == TRACE_EV_DIGEST && !e->insn)) &&
+		    e->icount == h->insn_icount)
+			return RR_ABORT;
 		if (e->icount != h->insn_icount ||
 		    (e->kind != TRACE_EV_ACQUIRE && e->kind != TRACE_EV_RELEASE)) {
 			rr_replay_report(rh, "access to page %#" PRIx64 " (%s) that the "

@@ -10,18 +10,13 @@
 #include "core/snap.h"
 #include "logs/trace.h"
 
-struct image_ref {
-	const char *name;
-	const char **path;
-};
-
-static unsigned image_refs(struct machine_config *cfg, struct image_ref *refs)
+unsigned rr_image_refs(struct machine_config *cfg, struct rr_image_ref *refs)
 {
 	unsigned n = 0;
-	refs[n++] = (struct image_ref){ "bios", &cfg->bios };
-	refs[n++] = (struct image_ref){ "kernel", &cfg->kernel };
-	refs[n++] = (struct image_ref){ "initrd", &cfg->initrd };
-	refs[n++] = (struct image_ref){ "dtb", &cfg->dtb };
+	refs[n++] = (struct rr_image_ref){ "bios", &cfg->bios };
+	refs[n++] = (struct rr_image_ref){ "kernel", &cfg->kernel };
+	refs[n++] = (struct rr_image_ref){ "initrd", &cfg->initrd };
+	refs[n++] = (struct rr_image_ref){ "dtb", &cfg->dtb };
 	return n;
 }
 
@@ -47,8 +42,8 @@ void rr_trace_config(struct trace_reader *tr, struct rr_trace_files *f,
 static int extract_images(struct trace_reader *tr, struct rr_trace_files *f,
 			  struct machine_config *cfg, char *err, size_t errlen)
 {
-	struct image_ref refs[4];
-	unsigned nrefs = image_refs(cfg, refs);
+	struct rr_image_ref refs[RR_NIMAGES];
+	unsigned nrefs = rr_image_refs(cfg, refs);
 	for (unsigned i = 0; i < trace_nimages(tr); i++) {
 		const struct trace_image *im = trace_image(tr, i);
 		for (unsigned k = 0; k < nrefs; k++) {

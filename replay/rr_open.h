@@ -8,6 +8,15 @@
 
 struct trace_reader;
 
+/* The images a machine config loads, by the names the trace stores
+ * them under ("bios", "kernel", "initrd", "dtb"). */
+struct rr_image_ref {
+	const char *name;
+	const char **path;
+};
+#define RR_NIMAGES 4
+unsigned rr_image_refs(struct machine_config *cfg, struct rr_image_ref *refs);
+
 /* What rr_trace_machine() made besides the machine (temporary files). */
 struct rr_trace_files {
 	char dir[64];

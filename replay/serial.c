@@ -13,6 +13,8 @@
  */
 #include "replay/rr_internal.h"
 
+#include "core/hart.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -199,6 +201,15 @@ static void pause_all(struct rr *rr, struct rr_serial *s)
 				rh->parked = false;
 			}
 			all_parked = false;
+			/* A hart inside an instruction finishes it and stops at
+			 * the next boundary, instead of running on with the
+			 * rest of its quantum (which would drag the cut far
+			 * past the trigger in a contended loop). */
+			if (rh->waiting && !rh->run_to_seq) {
+				rh->stop_soon = true;
+				atomic_store_explicit(&rh->h->exit_request, 1,
+						      memory_order_relaxed);
+			}
 			resume(s, i);
 		}
 		if (all_parked)

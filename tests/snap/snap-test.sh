@@ -102,8 +102,17 @@ done
 # reservation is held, and the replay restored from there stays identical.
 name=lrsc_lock-smp2
 rec_status=0
-for hic in $(for h in 0 1; do "$rrv" events "$out/$name.rrv" --hart $h --kind ATOMIC --limit 8000 |
-	    awk -v h=$h '/ lr at / { n++; if (n % 400 == 1) print h ":" $6 }'; done); do
+# The first and last LRs of each hart: where the other hart is not yet,
+# or no longer, contending for the lock, nothing forces the snapshot's cut
+# past the LR, so the reservation is held in it.
+lr_points() {
+	for h in 0 1; do
+		"$rrv" events "$1" --hart $h --kind ATOMIC | awk -v h=$h '
+			/ lr at / { v[n++] = $6 }
+			END { for (i = 0; i < n; i++) if (i < 3 || i >= n - 3) print h ":" v[i] }'
+	done
+}
+for hic in $(lr_points "$out/$name.rrv"); do
 	h=${hic%%:*} ic=${hic#*:}
 	tag=lr$h-$ic
 	snap=$out/$name.$tag.rrs

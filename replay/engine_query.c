@@ -1,0 +1,246 @@
+/* engine_query.c: the engine's stop conditions, user checkpoints, memory and history queries. */
+#include "replay/engine_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hart.h"
+#include "core/riscv.h"
+#include "logs/trace.h"
+#include "replay/engine_ckpt.h"
+#include "replay/rr_internal.h"
+
+/* ---- stop conditions ---- */
+
+void engine_sync_stops(struct rpl *e)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		struct hdbg *d = &e->dbg[i];
+		d->nbp = 0;
+		d->nw = 0;
+		for (unsigned k = 0; k < e->nstops; k++) {
+			const struct stop_cond *c = &e->stops[k];
+			if (!c->is_watch && d->nbp < HDBG_MAX_BREAK) {
+				d->bp[d->nbp] = c->addr;
+				d->bp_id[d->nbp++] = c->id;
+			} else if (c->is_watch && d->nw < HDBG_MAX_WATCH) {
+				d->w[d->nw++] = (struct hdbg_watch){
+					.addr = c->addr, .len = c->len, .id = c->id,
+					.kind = (uint8_t)((c->kind & RPL_WATCH_W ? HDBG_W : 0) |
+							  (c->kind & RPL_WATCH_R ? HDBG_R : 0)),
+					.physical = c->physical,
+				};
+			}
+		}
+		struct hart *h = e->m->harts[i];
+		/* Blocks must be cut at the new breakpoints and the TLB must
+		 * not map watched pages any more. With no stop condition the
+		 * hart runs as in a plain replay (chained blocks). */
+		h->dbg = d->nbp || d->nw ? d : NULL;
+		hdbg_changed(h);
+	}
+}
+
+static int add_stop(struct rpl *e, struct stop_cond c)
+{
+	if (e->nstops == MAX_STOPS)
+		return -1;
+	unsigned nb = 0, nw = 0;
+	for (unsigned k = 0; k < e->nstops; k++)
+		e->stops[k].is_watch ? nw++ : nb++;
+	if ((c.is_watch && nw >= HDBG_MAX_WATCH) || (!c.is_watch && nb >= HDBG_MAX_BREAK))
+		return -1;
+	c.id = ++e->next_id;
+	e->stops[e->nstops++] = c;
+	engine_sync_stops(e);
+	return c.id;
+}
+
+int rpl_break_add(struct rpl *e, uint64_t pc, bool temporary)
+{
+	return add_stop(e, (struct stop_cond){ .addr = pc, .temporary = temporary });
+}
+
+int rpl_watch_add(struct rpl *e, uint64_t addr, unsigned len, enum rpl_watch_kind kind,
+		  bool physical)
+{
+	return add_stop(e, (struct stop_cond){ .is_watch = true, .addr = addr, .len = len,
+					       .kind = kind, .physical = physical });
+}
+
+bool rpl_stop_delete(struct rpl *e, int id)
+{
+	for (unsigned k = 0; k < e->nstops; k++)
+		if (e->stops[k].id == id) {
+			memmove(&e->stops[k], &e->stops[k + 1],
+				(e->nstops - k - 1) * sizeof(e->stops[0]));
+			e->nstops--;
+			engine_sync_stops(e);
+			return true;
+		}
+	return false;
+}
+
+void rpl_stop_delete_all(struct rpl *e)
+{
+	e->nstops = 0;
+	engine_sync_stops(e);
+}
+
+bool rpl_stop_get(const struct rpl *e, unsigned i, struct rpl_stop_desc *d)
+{
+	if (i >= e->nstops)
+		return false;
+	const struct stop_cond *c = &e->stops[i];
+	*d = (struct rpl_stop_desc){
+		.id = c->id, .is_watch = c->is_watch, .temporary = c->temporary,
+		.physical = c->physical, .addr = c->addr, .len = c->len,
+		.kind = c->kind, .hits = c->hits,
+	};
+	return true;
+}
+
+/* ---- checkpoints (user) ---- */
+
+int rpl_checkpoint(struct rpl *e)
+{
+	if (!engine_all_clean(e))
+		return -1;
+	struct rpl_pos p;
+	rpl_position(e, &p);
+	return ckpt_take(e->ck, e->m, e->rr, &p, 1);
+}
+
+int rpl_restart(struct rpl *e, int n, struct rpl_stop *st)
+{
+	const struct rpl_pos *p = ckpt_user_pos(e->ck, n);
+	if (!p)
+		return -1;
+	return rpl_goto(e, p, st);
+}
+
+bool rpl_ckpt_get(const struct rpl *e, unsigned i, struct rpl_ckpt_desc *d)
+{
+	return ckpt_describe(e->ck, i, d);
+}
+
+size_t rpl_ckpt_bytes(const struct rpl *e)
+{
+	return ckpt_total_bytes(e->ck);
+}
+
+/* ---- memory ---- */
+
+bool rpl_translate(struct rpl *e, unsigned hart, uint64_t vaddr, uint64_t *paddr)
+{
+	const struct hart *h = e->m->harts[hart];
+	unsigned priv = h->priv;
+	if (h->mstatus & MSTATUS_MPRV)
+		priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+	if (priv == PRV_M || (h->satp >> 60) != 8) {
+		*paddr = vaddr;
+		return true;
+	}
+	/* Sv39, read-only: the debugger sets no A/D bits. */
+	if ((uint64_t)((int64_t)(vaddr << 25) >> 25) != vaddr)
+		return false;
+	uint64_t base = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
+	for (int level = 2; level >= 0; level--) {
+		uint64_t idx = (vaddr >> (PAGE_SHIFT + 9 * level)) & 511;
+		bool wr;
+		const uint8_t *p = machine_phys_ptr(e->m, base + idx * 8, 8, &wr);
+		if (!p)
+			return false;
+		uint64_t pte;
+		memcpy(&pte, p, 8);
+		if (!(pte & 1) || (!(pte & 2) && (pte & 4)))
+			return false;
+		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+		if (pte & (2 | 8)) {
+			uint64_t off_mask = (1ull << (PAGE_SHIFT + 9 * level)) - 1;
+			*paddr = ((ppn << PAGE_SHIFT) & ~off_mask) | (vaddr & off_mask);
+			return true;
+		}
+		base = ppn << PAGE_SHIFT;
+	}
+	return false;
+}
+
+bool rpl_read(struct rpl *e, unsigned hart, uint64_t addr, void *buf, size_t len,
+	      bool physical)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint64_t pa;
+		if (physical)
+			pa = addr;
+		else if (!rpl_translate(e, hart, addr, &pa))
+			return false;
+		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		bool wr;
+		const uint8_t *p = machine_phys_ptr(e->m, pa, chunk, &wr);
+		if (!p)
+			return false;
+		memcpy(out, p, chunk);
+		out += chunk;
+		addr += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+uint64_t rpl_state_digest(struct rpl *e)
+{
+	uint64_t d = 0xcbf29ce484222325ull;
+	for (unsigned i = 0; i < e->n; i++) {
+		d ^= rr_digest(e->m->harts[i]);
+		d *= 0x100000001b3ull;
+	}
+	return ckpt_ram_digest(e->m, d);
+}
+
+/* ---- history queries ---- */
+
+void rpl_last_write(struct rpl *e, uint64_t addr, unsigned len, bool physical,
+		    struct rpl_stop *st)
+{
+	/* A temporary write watchpoint, scanned backwards, then removed;
+	 * the user's own stop conditions are set aside meanwhile. */
+	struct stop_cond saved[MAX_STOPS];
+	unsigned nsaved = e->nstops;
+	memcpy(saved, e->stops, sizeof(saved));
+	e->nstops = 0;
+	int next_id = e->next_id; /* the temporary one takes no user number */
+	int id = rpl_watch_add(e, addr, len, RPL_WATCH_W, physical);
+	rpl_reverse_continue(e, st);
+	memcpy(e->stops, saved, sizeof(saved));
+	e->nstops = nsaved;
+	e->next_id = next_id;
+	engine_sync_stops(e);
+	if (st->why == RPL_STOP_WATCH)
+		st->id = 0;
+	(void)id;
+}
+
+size_t rpl_atomics(struct rpl *e, uint64_t paddr, struct rpl_atomic *out, size_t max)
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < e->n; i++) {
+		struct trace_iter *it = trace_iter_new(e->tr, i);
+		struct trace_event ev;
+		char err[128];
+		while (it && trace_iter_next(it, &ev, NULL, err, sizeof(err)) == 1) {
+			if (ev.kind != TRACE_EV_ATOMIC || (ev.addr & ~7ull) != (paddr & ~7ull))
+				continue;
+			if (n < max)
+				out[n] = (struct rpl_atomic){ i, ev.icount, ev.op, ev.success };
+			n++;
+		}
+		trace_iter_free(it);
+	}
+	return n;
+}
+
