@@ -231,7 +231,11 @@ static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 				x_zero = idle[x] < 2;
 				t = x_zero ? ob->h->icount : ob->h->icount + 1;
 			}
-			if (t > e->limit[b]) {
+			/* A scan may let b start its instruction at the limit
+			 * (it waited inside it when the position was taken: the
+			 * events it gave away there are part of that position). */
+			bool inside_limit = e->scanning && insn && ev_ic == e->limit[b];
+			if (t > e->limit[b] && !inside_limit) {
 				/* x depends on an instruction of b that is undone. */
 				e->blocked_hart = x;
 				e->blocked_at = rh->h->insn_icount;
