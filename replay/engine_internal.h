@@ -26,15 +26,6 @@ struct trace_reader;
 
 enum run_result { RUN_OK, RUN_HIT, RUN_END, RUN_BLOCKED, RUN_DIVERGED, RUN_INTERRUPTED };
 
-struct stop_cond {
-	int id;
-	bool is_watch, temporary, physical;
-	uint64_t addr;
-	unsigned len;
-	enum rpl_watch_kind kind;
-	uint64_t hits;
-};
-
 #define MAX_STOPS 64
 #define JOURNAL 256
 
@@ -50,7 +41,7 @@ struct rpl {
 	struct evcache *evc[MAX_HARTS];
 	struct rpl_pos end;
 	struct hdbg dbg[MAX_HARTS];
-	struct stop_cond stops[MAX_STOPS];
+	struct rpl_stop_desc stops[MAX_STOPS];
 	unsigned nstops;
 	int next_id;
 	struct rpl_ckpts *ck;

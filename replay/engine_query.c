@@ -20,7 +20,7 @@ void engine_sync_stops(struct rpl *e)
 		d->nbp = 0;
 		d->nw = 0;
 		for (unsigned k = 0; k < e->nstops; k++) {
-			const struct stop_cond *c = &e->stops[k];
+			const struct rpl_stop_desc *c = &e->stops[k];
 			if (!c->is_watch && d->nbp < HDBG_MAX_BREAK) {
 				d->bp[d->nbp] = c->addr;
 				d->bp_id[d->nbp++] = c->id;
@@ -42,7 +42,7 @@ void engine_sync_stops(struct rpl *e)
 	}
 }
 
-static int add_stop(struct rpl *e, struct stop_cond c)
+static int add_stop(struct rpl *e, struct rpl_stop_desc c)
 {
 	if (e->nstops == MAX_STOPS)
 		return -1;
@@ -59,13 +59,13 @@ static int add_stop(struct rpl *e, struct stop_cond c)
 
 int rpl_break_add(struct rpl *e, uint64_t pc, bool temporary)
 {
-	return add_stop(e, (struct stop_cond){ .addr = pc, .temporary = temporary });
+	return add_stop(e, (struct rpl_stop_desc){ .addr = pc, .temporary = temporary });
 }
 
 int rpl_watch_add(struct rpl *e, uint64_t addr, unsigned len, enum rpl_watch_kind kind,
 		  bool physical)
 {
-	return add_stop(e, (struct stop_cond){ .is_watch = true, .addr = addr, .len = len,
+	return add_stop(e, (struct rpl_stop_desc){ .is_watch = true, .addr = addr, .len = len,
 					       .kind = kind, .physical = physical });
 }
 
@@ -92,12 +92,7 @@ bool rpl_stop_get(const struct rpl *e, unsigned i, struct rpl_stop_desc *d)
 {
 	if (i >= e->nstops)
 		return false;
-	const struct stop_cond *c = &e->stops[i];
-	*d = (struct rpl_stop_desc){
-		.id = c->id, .is_watch = c->is_watch, .temporary = c->temporary,
-		.physical = c->physical, .addr = c->addr, .len = c->len,
-		.kind = c->kind, .hits = c->hits,
-	};
+	*d = e->stops[i];
 	return true;
 }
 
@@ -209,12 +204,12 @@ void rpl_last_write(struct rpl *e, uint64_t addr, unsigned len, bool physical,
 {
 	/* A temporary write watchpoint, scanned backwards, then removed;
 	 * the user's own stop conditions are set aside meanwhile. */
-	struct stop_cond saved[MAX_STOPS];
+	struct rpl_stop_desc saved[MAX_STOPS];
 	unsigned nsaved = e->nstops;
 	memcpy(saved, e->stops, sizeof(saved));
 	e->nstops = 0;
 	int next_id = e->next_id; /* the temporary one takes no user number */
-	int id = rpl_watch_add(e, addr, len, RPL_WATCH_W, physical);
+	rpl_watch_add(e, addr, len, RPL_WATCH_W, physical);
 	rpl_reverse_continue(e, st);
 	memcpy(e->stops, saved, sizeof(saved));
 	e->nstops = nsaved;
@@ -222,7 +217,6 @@ void rpl_last_write(struct rpl *e, uint64_t addr, unsigned len, bool physical,
 	engine_sync_stops(e);
 	if (st->why == RPL_STOP_WATCH)
 		st->id = 0;
-	(void)id;
 }
 
 size_t rpl_atomics(struct rpl *e, uint64_t paddr, struct rpl_atomic *out, size_t max)
