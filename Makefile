@@ -11,7 +11,7 @@ OPT      ?= -O2
 SANITIZE ?=
 CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -pthread -I. \
             -fno-strict-aliasing -D_GNU_SOURCE $(SANITIZE) $(EXTRA_CFLAGS)
-LDLIBS   := -llz4 -lelf -lfdt -lreadline -lunwind -lm -pthread
+LDLIBS   := -llz4 -ldw -lelf -lfdt -lreadline -lunwind -lm -pthread
 LDFLAGS  := $(SANITIZE)
 
 SRC_DIRS := core devices logs replay debugger
@@ -27,7 +27,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
 # Debian packages rrv needs to build, test and benchmark (DESIGN.md §11).
 DEB_PKGS := liblz4-dev libreadline-dev libunwind-dev libcmocka-dev libfdt-dev \
-            libelf-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
+            libelf-dev libdw-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf \
             gdb-multiarch qemu-system-misc opensbi u-boot-qemu \
             device-tree-compiler pkg-config bc
 
