@@ -1,23 +1,50 @@
-/* backtrace.h: the guest call chain of one hart, from its frame pointers. */
+/* backtrace.h: the guest call chain of one hart, by DWARF CFI where an ELF has it, frame pointers otherwise. */
 #ifndef RRV_DEBUGGER_BACKTRACE_H
 #define RRV_DEBUGGER_BACKTRACE_H
 
 #include <stdint.h>
 
+#include "debugger/dinfo.h"
+
 struct rpl;
+struct sym_table;
+
+/* How a frame's pc was found. */
+enum bt_how {
+	BT_PC,   /* frame 0: the hart's pc */
+	BT_CFI,  /* the callee's CFI rules (a saved or still live ra) */
+	BT_FP,   /* the callee's frame record (ra at fp-8) */
+	BT_RA,   /* the ra register, guessed: frame 0 had neither CFI nor a record of its own */
+};
 
 struct bt_frame {
 	uint64_t pc;   /* frame 0: the pc; then return addresses */
-	uint64_t fp;
+	uint64_t fp;   /* the frame's s0, 0 when unknown */
+	uint64_t sp;   /* the frame's sp, 0 when unknown */
+	enum bt_how how;
 };
 
 /*
- * Walk the frame-pointer chain (the RISC-V psABI frame record: return
- * address at fp-8, the caller's fp at fp-16). A leaf saves no ra, so when
- * the chain's first return address is not the ra register, ra is taken as
- * frame 1. Stops at an unreadable, misaligned or non-increasing fp.
- * Returns the number of frames (at least 1).
+ * Unwind from a register file (x[0..31] and pc) through read(), per frame:
+ * by CFI when a loaded image's CFI covers the frame's pc (di may be NULL),
+ * else by the RISC-V psABI frame record (return address at fp-8, the
+ * caller's fp at fp-16; fp must lie above sp, within 1 MiB). CFI knows
+ * when a function has not saved ra yet; without it, frame 0 is taken as a
+ * leaf, and ra as frame 1, when the record at fp is not its own: it does
+ * not hold ra, and ra is not inside frame 0's function (by syms, which may
+ * be NULL), or it holds an fp where ra belongs (gcc's leaf frames). The
+ * walk ends at the outermost frame, an unreadable or implausible frame, a
+ * frame that does not move up the stack, or max. Returns the number of
+ * frames (at least 1 when max is).
  */
-unsigned bt_walk(struct rpl *e, unsigned hart, struct bt_frame *out, unsigned max);
+unsigned bt_unwind(struct dinfo *di, const struct sym_table *syms, const struct dinfo_regs *regs,
+		   uint64_t pc, dinfo_read_fn read, void *ctx, struct bt_frame *out, unsigned max);
+
+/* bt_unwind over a hart of the replay, reading memory as the hart sees it. */
+unsigned bt_walk(struct rpl *e, unsigned hart, struct dinfo *di, const struct sym_table *syms,
+		 struct bt_frame *out, unsigned max);
+
+/* "pc", "cfi", "fp", "ra". */
+const char *bt_how_name(enum bt_how how);
 
 #endif /* RRV_DEBUGGER_BACKTRACE_H */

@@ -10,6 +10,7 @@
 #include <readline/readline.h>
 
 #include "debugger/cli.h"
+#include "debugger/dinfo.h"
 #include "debugger/repl.h"
 #include "debugger/symbols.h"
 #include "logs/trace.h"
@@ -92,8 +93,10 @@ static char **complete(const char *text, int start, int end)
 	return rl_completion_matches(text, complete_gen);
 }
 
-/* Symbols: every ELF image of the trace; a raw kernel image's kallsyms. */
-static void load_symbols(struct sym_table *t, struct trace_reader *tr, const char *extra)
+/* Symbols: every ELF image of the trace; a raw kernel image's kallsyms.
+ * The ELF images' DWARF (lines, CFI) goes to d. */
+static void load_symbols(struct sym_table *t, struct dinfo *d, struct trace_reader *tr,
+			 const char *extra)
 {
 	char err[256];
 	for (unsigned i = 0; i < trace_nimages(tr); i++) {
@@ -101,6 +104,8 @@ static void load_symbols(struct sym_table *t, struct trace_reader *tr, const cha
 		if (im->len >= 4 && !memcmp(im->data, "\177ELF", 4)) {
 			if (sym_add_elf(t, im->data, im->len, 0, err, sizeof(err)) < 0)
 				fprintf(stderr, "rrv: symbols of %s: %s\n", im->name, err);
+			if (d && dinfo_add_elf(d, im->data, im->len, 0, err, sizeof(err)) < 0)
+				fprintf(stderr, "rrv: DWARF of %s: %s\n", im->name, err);
 			continue;
 		}
 		size_t n;
@@ -121,6 +126,9 @@ static void load_symbols(struct sym_table *t, struct trace_reader *tr, const cha
 		sym_add_system_map(t, buf, len, err, sizeof(err));
 	if (r < 0)
 		fprintf(stderr, "rrv: %s: %s\n", extra, err);
+	if (r == 0 && d && len >= 4 && !memcmp(buf, "\177ELF", 4) &&
+	    dinfo_add_elf(d, buf, len, 0, err, sizeof(err)) < 0)
+		fprintf(stderr, "rrv: DWARF of %s: %s\n", extra, err);
 	free(buf);
 }
 
@@ -234,8 +242,9 @@ int dbg_cmd_debug(int argc, char **argv)
 		goto out;
 	}
 	struct sym_table *syms = sym_new();
-	load_symbols(syms, rpl_trace(e), symbols);
-	struct dbg_session s = { .e = e, .syms = syms, .out = stdout };
+	struct dinfo *dwarf = dinfo_new();
+	load_symbols(syms, dwarf, rpl_trace(e), symbols);
+	struct dbg_session s = { .e = e, .syms = syms, .dwarf = dwarf, .out = stdout };
 	static bool progress_shown;
 	if (isatty(STDERR_FILENO))
 		rpl_set_progress(e, show_progress, &progress_shown);
@@ -258,6 +267,7 @@ int dbg_cmd_debug(int argc, char **argv)
 	}
 	active = NULL;
 	interrupt_target = NULL;
+	dinfo_free(dwarf);
 	sym_free(syms);
 	rpl_close(e);
 	status = 0;

@@ -504,7 +504,7 @@ static const struct dbg_cmd commands[] = {
 	{ "rwatch", NULL, cmd_rwatch, "rwatch [-p] LOC [LEN]: stop after a read of LOC", false },
 	{ "awatch", NULL, cmd_awatch, "awatch [-p] LOC [LEN]: stop after any access to LOC", false },
 	{ "delete", "d", cmd_delete, "delete [N...]: delete breakpoints/watchpoints (all without N)", false },
-	{ "info", "i", dbg_repl_info, "info breakpoints|harts|threads|registers [REG...]|all-registers|checkpoints", false },
+	{ "info", "i", dbg_repl_info, "info breakpoints|harts|threads|registers [REG...]|all-registers|checkpoints|line [LOC]", false },
 	{ "hart", "thread", dbg_repl_hart, "hart N: make hart N the current one", false },
 	{ "print", "p", dbg_repl_print, "print EXPR: $reg, a number, SYMBOL (its 8-byte value), *LOC", false },
 	{ "x", NULL, dbg_repl_x, "x/NFU LOC: examine memory (F: x d u o t c i s; U: b h w g)", false },

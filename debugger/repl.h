@@ -14,12 +14,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct dinfo;
 struct rpl;
 struct sym_table;
 
 struct dbg_session {
 	struct rpl *e;
 	struct sym_table *syms;
+	struct dinfo *dwarf;     /* file:line and CFI; may be NULL */
 	unsigned hart;           /* the current hart */
 	FILE *out;
 	bool quit;

@@ -10,6 +10,7 @@
 #include "core/machine.h"
 #include "core/riscv.h"
 #include "debugger/backtrace.h"
+#include "debugger/dinfo.h"
 #include "debugger/disasm.h"
 #include "debugger/symbols.h"
 #include "logs/trace.h"
@@ -284,12 +285,36 @@ static void info_checkpoints(struct dbg_session *s)
 	fprintf(s->out, "checkpoints hold %zu bytes\n", rpl_ckpt_bytes(s->e));
 }
 
+/* gdb's `info line [LOC]`: the line-table row holding an address. */
+static void info_line(struct dbg_session *s, const char *args)
+{
+	uint64_t addr = dbg_cur(s)->pc;
+	struct dinfo_loc loc;
+	char sym[160], sym2[160];
+	args = dbg_skip_ws(args);
+	if (*args && !dbg_parse_loc(s, args, &addr))
+		return;
+	if (!s->dwarf || !dinfo_line(s->dwarf, addr, &loc)) {
+		fprintf(s->out, "No line number information available for address 0x%" PRIx64 "%s\n",
+			addr, dbg_symbolize(s, addr, sym, sizeof(sym)));
+		return;
+	}
+	fprintf(s->out, "Line %u of \"%s\"", loc.line, loc.file);
+	if (loc.end)
+		fprintf(s->out, " starts at address 0x%" PRIx64 "%s and ends at 0x%" PRIx64 "%s.\n",
+			loc.start, dbg_symbolize(s, loc.start, sym, sizeof(sym)),
+			loc.end, dbg_symbolize(s, loc.end, sym2, sizeof(sym2)));
+	else
+		fprintf(s->out, " is at address 0x%" PRIx64 "%s but contains no code.\n",
+			loc.start, dbg_symbolize(s, loc.start, sym, sizeof(sym)));
+}
+
 void dbg_repl_info(struct dbg_session *s, const char *args)
 {
 	char w[64];
 	if (!dbg_next_word(&args, w, sizeof(w))) {
 		fprintf(s->out, "List of info subcommands: breakpoints, checkpoints, harts, "
-			"registers, all-registers, threads.\n");
+			"line, registers, all-registers, threads.\n");
 		return;
 	}
 	size_t n = strlen(w);
@@ -303,6 +328,8 @@ void dbg_repl_info(struct dbg_session *s, const char *args)
 		info_registers(s, args, true);
 	else if (!strncmp(w, "checkpoints", n))
 		info_checkpoints(s);
+	else if (!strncmp(w, "line", n))
+		info_line(s, args);
 	else
 		fprintf(s->out, "Undefined info command: \"%s\".  Try \"help info\".\n", w);
 }
@@ -464,19 +491,26 @@ void dbg_repl_bt(struct dbg_session *s, const char *args)
 {
 	(void)args;
 	struct bt_frame fr[64];
-	unsigned n = bt_walk(s->e, s->hart, fr, 64);
-	char sym[160];
+	unsigned n = bt_walk(s->e, s->hart, s->dwarf, s->syms, fr, 64);
+	char sym[160], src[256];
 	for (unsigned i = 0; i < n; i++) {
 		/* A return address is named after the call before it (pc-1):
 		 * a call that ends a function is not blamed on the next one. */
 		const char *name;
 		uint64_t off;
 		uint64_t at = i ? fr[i].pc - 1 : fr[i].pc;
+		struct dinfo_loc loc;
 		if (sym_lookup_addr(s->syms, at, &name, &off))
 			snprintf(sym, sizeof(sym), "%s+%" PRIu64, name, off + (fr[i].pc - at));
 		else
 			snprintf(sym, sizeof(sym), "??");
-		fprintf(s->out, "#%-2u 0x%016" PRIx64 " in %s\n", i, fr[i].pc, sym);
+		src[0] = 0;
+		if (s->dwarf && dinfo_line(s->dwarf, at, &loc))
+			snprintf(src, sizeof(src), " at %s:%u", loc.file, loc.line);
+		/* How a caller was found says how far to trust it: CFI is
+		 * exact, a frame record or the ra register a heuristic. */
+		fprintf(s->out, "#%-2u 0x%016" PRIx64 " in %s%s%s%s%s\n", i, fr[i].pc, sym, src,
+			i ? " [" : "", i ? bt_how_name(fr[i].how) : "", i ? "]" : "");
 	}
 }
 
