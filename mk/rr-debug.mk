@@ -1,8 +1,19 @@
-# rr-debug.mk: `rrv debug` tests and benchmark. (Named to come after
+# rr-debug.mk: `rrv debug` tests (incl. DWARF backtraces) and benchmark. (Named to come after
 # linux.mk, whose LINUX_FILES the rules below use as prerequisites.)
+# dwarf_test.py also needs deep_calls built with frame pointers (the
+# fallback when its CFI is stripped); the other guests are built without.
+DEEP_FP_ELF := $(BUILD)/dwarf-test/deep_calls-fp.elf
+$(DEEP_FP_ELF): $(GUEST_DIR)/deep_calls.c $(GUEST_DEPS)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -fno-omit-frame-pointer -o $@ $(GUEST_RUNTIME) $<
+
 .PHONY: debug-test
-debug-test: $(RRV) guests
-	@python3 tests/debug/debug_test.py $(RRV) $(BUILD)/guests $(BUILD)/debug-test
+debug-test: $(RRV) guests $(DEEP_FP_ELF)
+	@st=0; \
+	python3 tests/debug/debug_test.py $(RRV) $(BUILD)/guests $(BUILD)/debug-test || st=1; \
+	python3 tests/debug/dwarf_test.py $(RRV) $(BUILD)/guests $(DEEP_FP_ELF) \
+	    $(BUILD)/dwarf-test || st=1; \
+	exit $$st
 
 TEST_TARGETS += debug-test
 
