@@ -13,7 +13,8 @@
  * u64 TIME value of the stream just before the chunk, u64 last icount)
  * then the encoded events (trace_event.h). INDEX: every chunk's offset,
  * type and hart, and the snapshot list. END: u8 reason, i32 exit code,
- * u64 output hash, u64 output bytes.
+ * u64 output hash, u64 output bytes, then (format 1.1) the verdict as
+ * "key=value\n" text (core/verdict.h; none in a 1.0 trace).
  */
 #ifndef RRV_LOGS_TRACE_H
 #define RRV_LOGS_TRACE_H
@@ -25,7 +26,7 @@
 #include "logs/trace_event.h"
 
 #define TRACE_VERSION_MAJOR 1
-#define TRACE_VERSION_MINOR 0
+#define TRACE_VERSION_MINOR 1
 #define TRACE_MAX_HARTS 64
 
 enum trace_chunk_type {
@@ -37,10 +38,13 @@ enum trace_chunk_type {
 	TRACE_CHUNK_END,
 };
 
+#define TRACE_END_TEXT_MAX 8192
+
 struct trace_end {
 	uint8_t reason;
 	int32_t exit_code;
 	uint64_t output_hash, output_bytes;
+	char verdict[TRACE_END_TEXT_MAX];  /* "" when the trace has none */
 };
 
 /* ---- writer ---- */
@@ -70,6 +74,17 @@ int trace_writer_snapshot(struct trace_writer *w, const void *blob, size_t len,
  * trace is still readable up to its last complete chunk). */
 int trace_writer_close(struct trace_writer *w, const struct trace_end *end,
 		       char *err, size_t errlen);
+/*
+ * The recorder is dying (a fatal signal in rrv itself): write every event
+ * the harts have committed as EVENTS chunks, then END, without compressing
+ * and without allocating, locking stdio or waiting for the writer thread.
+ * Only the fatal-signal handler calls this, once, and the process exits
+ * right after. It writes only if it can take the writer's lock within
+ * about a second (the writer thread writes a chunk under that lock, so
+ * holding it means no chunk is half written); otherwise the trace is left
+ * as it is, readable up to its last complete chunk. 0, or -1.
+ */
+int trace_writer_crash(struct trace_writer *w, const struct trace_end *end);
 /* Bytes written so far (compressed) and appended (raw event bytes). */
 void trace_writer_sizes(const struct trace_writer *w, uint64_t *file_bytes,
 			uint64_t *raw_event_bytes);

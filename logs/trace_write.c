@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "logs/chunk.h"
 #include "logs/trace.h"
@@ -48,6 +49,7 @@ struct whart {
 
 struct trace_writer {
 	FILE *f;
+	int fd;                    /* f's descriptor, for trace_writer_crash */
 	unsigned nharts;
 	struct whart h[TRACE_MAX_HARTS];
 	pthread_mutex_t lock;      /* buffer lists, wakeups, the file */
@@ -275,6 +277,7 @@ struct trace_writer *trace_writer_open(const char *path, unsigned nharts,
 		free(w);
 		return NULL;
 	}
+	w->fd = fileno(w->f);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
 	for (unsigned i = 0; i < nharts; i++) {
@@ -372,6 +375,132 @@ void trace_writer_sizes(const struct trace_writer *w, uint64_t *file_bytes,
 	pthread_mutex_unlock((pthread_mutex_t *)&w->lock);
 }
 
+/* END's payload: the fixed fields, then the verdict text. */
+static size_t end_payload(const struct trace_end *end, uint8_t *e)
+{
+	e[0] = end->reason;
+	put32(e + 1, (uint32_t)end->exit_code);
+	put64(e + 5, end->output_hash);
+	put64(e + 13, end->output_bytes);
+	size_t n = strnlen(end->verdict, TRACE_END_TEXT_MAX - 1);
+	memcpy(e + 21, end->verdict, n);
+	return 21 + n;
+}
+
+/* ---- the dying recorder (trace_writer_crash): signal context ----
+ *
+ * Everything below runs in a fatal-signal handler, so it uses only what
+ * is safe there: pwrite/write (async-signal-safe), nanosleep, arithmetic
+ * on memory that no other thread changes while we hold the writer's lock
+ * (the chunk list's end, the per-hart stream positions), and the
+ * committed counts the harts publish with release stores. The one call
+ * POSIX does not list is pthread_mutex_trylock: in glibc it is a single
+ * compare-and-swap on the mutex word, which cannot deadlock or take
+ * another lock, and the process exits right after.
+ */
+struct crash_out {
+	int fd;
+	uint64_t off;     /* where the next chunk goes: after the last complete one */
+	bool seq_write;   /* not seekable (a pipe): plain writes */
+};
+
+static int crash_put(struct crash_out *o, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	while (n) {
+		ssize_t k = o->seq_write ? write(o->fd, b, n)
+					 : pwrite(o->fd, b, n, (off_t)o->off);
+		if (k < 0 && errno == ESPIPE && !o->seq_write) {
+			o->seq_write = true;
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		b += k;
+		n -= (size_t)k;
+		o->off += (uint64_t)k;
+	}
+	return 0;
+}
+
+/* One uncompressed chunk whose payload is a then b. */
+static int crash_chunk(struct crash_out *o, uint8_t type, const uint8_t *a,
+		       size_t alen, const uint8_t *b, size_t blen)
+{
+	uint8_t hdr[CHUNK_HDR] = { 0 };
+	uint32_t len = (uint32_t)(alen + blen);
+	put32(hdr, CHUNK_MAGIC);
+	hdr[4] = type;
+	put32(hdr + 8, len);
+	put32(hdr + 12, len);
+	put32(hdr + 16, trace_crc32(trace_crc32(0, a, alen), b, blen));
+	put32(hdr + 20, trace_crc32(0, hdr, 20));
+	if (crash_put(o, hdr, sizeof(hdr)) < 0 || crash_put(o, a, alen) < 0)
+		return -1;
+	return blen ? crash_put(o, b, blen) : 0;
+}
+
+/* The events hart i committed after what the writer thread flushed, one
+ * chunk per buffer, continuing the writer's sequence and icount. */
+static int crash_flush_hart(struct trace_writer *w, struct crash_out *o, unsigned i)
+{
+	struct whart *wh = &w->h[i];
+	uint64_t seq = wh->seq, icount = wh->icount, time = wh->time;
+	for (struct wbuf *b = wh->head; b; b = b->next) {
+		size_t c = atomic_load_explicit(&b->committed, memory_order_acquire);
+		if (c <= b->flushed)
+			continue;
+		const uint8_t *p = b->data + b->flushed, *end = b->data + c;
+		uint64_t base = icount, tbase = time;
+		uint32_t count = 0;
+		struct trace_event ev;
+		while (p < end) {
+			unsigned n = trace_event_decode(p, end, icount, &time, &ev);
+			if (!n)
+				return -1; /* cannot happen: the hart encoded these */
+			icount = ev.icount;
+			p += n;
+			count++;
+		}
+		uint8_t eh[EVENTS_HDR] = { 0 };
+		put32(eh, i);
+		put64(eh + 4, seq);
+		put32(eh + 12, count);
+		put64(eh + 16, base);
+		put64(eh + 24, tbase);
+		put64(eh + 32, icount);
+		if (crash_chunk(o, TRACE_CHUNK_EVENTS, eh, sizeof(eh),
+				b->data + b->flushed, c - b->flushed) < 0)
+			return -1;
+		seq += count;
+	}
+	return 0;
+}
+
+int trace_writer_crash(struct trace_writer *w, const struct trace_end *end)
+{
+	/* The writer thread waits with the lock released; a holder that
+	 * keeps it for a second is stuck (or is this very thread). */
+	bool locked = false;
+	for (int i = 0; i < 100 && !locked; i++) {
+		locked = pthread_mutex_trylock(&w->lock) == 0;
+		if (!locked)
+			nanosleep(&(struct timespec){ .tv_nsec = 10000000L }, NULL);
+	}
+	if (!locked || w->io_error)
+		return -1;
+	struct crash_out o = { .fd = w->fd, .off = w->offset };
+	for (unsigned i = 0; i < w->nharts; i++)
+		if (crash_flush_hart(w, &o, i) < 0)
+			return -1;
+	uint8_t e[21 + TRACE_END_TEXT_MAX];
+	size_t elen = end_payload(end, e);
+	/* The lock stays taken: nothing may be written after this END. */
+	return crash_chunk(&o, TRACE_CHUNK_END, e, elen, NULL, 0);
+}
+
 int trace_writer_close(struct trace_writer *w, const struct trace_end *end,
 		       char *err, size_t errlen)
 {
@@ -401,12 +530,9 @@ int trace_writer_close(struct trace_writer *w, const struct trace_end *end,
 		write_chunk(w, TRACE_CHUNK_INDEX, idx, ilen, true, NULL);
 		free(idx);
 	}
-	uint8_t e[21];
-	e[0] = end->reason;
-	put32(e + 1, (uint32_t)end->exit_code);
-	put64(e + 5, end->output_hash);
-	put64(e + 13, end->output_bytes);
-	write_chunk(w, TRACE_CHUNK_END, e, sizeof(e), false, NULL);
+	uint8_t e[21 + TRACE_END_TEXT_MAX];
+	size_t elen = end_payload(end, e);
+	write_chunk(w, TRACE_CHUNK_END, e, elen, false, NULL);
 	int r = 0;
 	if (fclose(w->f) != 0 && !w->io_error) {
 		w->io_error = true;

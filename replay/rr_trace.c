@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/verdict.h"
+
 static void write_emit(void *ctx, unsigned hart, const struct trace_event *ev)
 {
 	trace_append(ctx, hart, ev);
@@ -70,3 +72,14 @@ static int read_seek(void *ctx, unsigned hart, uint64_t seq)
 }
 
 const struct rr_stream_ops rr_trace_read_ops = { .next = read_next, .seek = read_seek };
+
+void rr_trace_verdict(const struct trace_reader *r, struct verdict *v)
+{
+	/* On the heap: struct trace_end holds the text inline (8 KiB). */
+	struct trace_end *end = malloc(sizeof(*end));
+	if (end && trace_end_info(r, end))
+		verdict_parse(end->verdict, v);
+	else
+		verdict_parse(NULL, v);
+	free(end);
+}

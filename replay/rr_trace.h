@@ -16,4 +16,9 @@ void rr_trace_play_free(struct rr_trace_play *p);
 const char *rr_trace_play_error(const struct rr_trace_play *p);
 extern const struct rr_stream_ops rr_trace_read_ops;
 
+/* How the recorded run ended: the verdict in the trace's END chunk
+ * (VERDICT_UNKNOWN for a trace without END or from before verdicts). */
+struct verdict;
+void rr_trace_verdict(const struct trace_reader *r, struct verdict *v);
+
 #endif /* RRV_REPLAY_RR_TRACE_H */
