@@ -57,6 +57,7 @@ void hart_reset(struct hart *h, uint64_t entry, uint64_t a1)
 	h->icount = 0;
 	h->resv_valid = false;
 	h->in_wfi = false;
+	memset(&h->tw, 0, sizeof(h->tw));
 	mmu_flush_tlb(h);
 	hart_update_tlb_mode(h);
 	tb_flush_all(h);
@@ -153,10 +154,16 @@ void *hart_thread(void *arg)
 		bool icount_trigger = h->id == p->at_hart && p->at_icount && !p->fired;
 		if (icount_trigger && p->at_icount - h->icount < budget)
 			budget = p->at_icount - h->icount;
+		if (h->test_crash_at > h->icount && h->test_crash_at - h->icount < budget)
+			budget = h->test_crash_at - h->icount;
 		h->insn_icount = h->icount;
 		exec_run(h, budget);
 		if (h->rr)
 			m->hooks->boundary(h);
+		atomic_store_explicit(&h->progress, h->icount + h->irqs_taken,
+				      memory_order_relaxed);
+		if (h->test_crash_at && h->icount >= h->test_crash_at)
+			machine_test_crash(h);
 		if (icount_trigger && h->icount >= p->at_icount) {
 			p->fired = true;
 			machine_request_pause(m);

@@ -125,6 +125,22 @@ struct hart {
 	/* Instruction budget: stop after this icount (UINT64_MAX = none). */
 	uint64_t icount_limit;
 
+	/* shared: icount plus interrupts taken, published by the hart's
+	 * thread after each exec_run for the hang watchdog (relaxed both
+	 * ways: it only needs to see the number move, eventually). */
+	_Atomic uint64_t progress;
+	uint64_t irqs_taken;
+	/* Trap-loop detection (core/trap.c): the last exception, how many
+	 * times in a row it repeated, and where the last xRET since then
+	 * went (at which icount). */
+	struct trap_watch {
+		uint64_t cause, epc, tval, icount, repeats;
+		uint64_t ret_pc, ret_icount;
+		bool ret_valid;
+	} tw;
+	/* A test build's injected crash at this icount (0 = none). */
+	uint64_t test_crash_at;
+
 	pthread_t thread;
 	struct tlb_set tlbs[TLB_NMODES];
 };

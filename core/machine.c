@@ -88,6 +88,12 @@ static void match_output(struct machine *m, uint8_t byte)
 void machine_console_out(struct machine *m, uint8_t byte)
 {
 	match_output(m, byte);
+	/* Under io_lock: a plain increment published relaxed, for the
+	 * --hang-output watchdog (which only needs to see it move). */
+	atomic_store_explicit(&m->out_count,
+			      atomic_load_explicit(&m->out_count, memory_order_relaxed) + 1,
+			      memory_order_relaxed);
+	crash_text_feed(&m->ctext, byte);
 	if (m->hooks) {
 		m->hooks->output(m->hooks->ctx, byte);
 		if (m->hooks->mute_output)
@@ -231,6 +237,7 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 		goto out_free;
 	}
 	m->t0_ns = host_ns();
+	crash_text_init(&m->ctext);
 	m->plic = plic_new(2 * m->nharts, plic_out, m);
 	m->uart = uart_new(uart_tx, uart_rx, m, uart_irq, m);
 	m->clint = clint_new(m->nharts, clint_now, clint_mip, m);
@@ -430,10 +437,18 @@ struct mmio_dev *machine_find_dev(struct machine *m, uint64_t paddr)
 
 void machine_request_exit(struct machine *m, enum machine_exit why, int code)
 {
+	machine_request_end(m, why, code, NULL);
+}
+
+void machine_request_end(struct machine *m, enum machine_exit why, int code,
+			 const struct verdict *detail)
+{
 	pthread_mutex_lock(&m->done_lock);
 	if (m->exit_reason == EXIT_NONE) {
 		m->exit_reason = why;
 		m->exit_code = code;
+		if (detail)
+			m->end_detail = *detail;
 	}
 	/* A replay ends where each hart's log ends, not when the guest
 	 * asks: the other harts still have recorded work to do. */
@@ -561,6 +576,8 @@ static void read_input(struct machine *m)
 static void *io_thread(void *arg)
 {
 	struct machine *m = arg;
+	if (m->thread_hook)
+		m->thread_hook(true);
 	while (!atomic_load_explicit(&m->stop, memory_order_acquire)) {
 		pthread_mutex_lock(&m->io_lock);
 		uint64_t next = clint_update_timers(m->clint);
@@ -592,6 +609,8 @@ static void *io_thread(void *arg)
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
 			read_input(m);
 	}
+	if (m->thread_hook)
+		m->thread_hook(false);
 	return NULL;
 }
 
@@ -602,6 +621,8 @@ static void *run_thread(void *arg)
 	struct hart *h = arg;
 	struct machine *m = h->m;
 	const struct machine_hooks *hk = m->hooks;
+	if (m->thread_hook)
+		m->thread_hook(true);
 	if (hk && hk->thread) {
 		hk->thread(m, h->id);
 	} else {
@@ -613,6 +634,8 @@ static void *run_thread(void *arg)
 			hk->end(h, why, code);
 		}
 	}
+	if (m->thread_hook)
+		m->thread_hook(false);
 	pthread_mutex_lock(&m->done_lock);
 	m->harts_running--;
 	pthread_cond_broadcast(&m->done_cond);
@@ -620,22 +643,121 @@ static void *run_thread(void *arg)
 	return NULL;
 }
 
-static int exit_status(const struct machine *m)
+void machine_verdict(const struct machine *m, struct verdict *v)
 {
+	static const enum verdict_kind by_reason[] = {
+		[EXIT_NONE] = VERDICT_UNKNOWN, [EXIT_RESET] = VERDICT_RESET,
+		[EXIT_TIMEOUT] = VERDICT_TIMEOUT, [EXIT_INSN_LIMIT] = VERDICT_INSN_LIMIT,
+		[EXIT_ERROR] = VERDICT_ERROR, [EXIT_USER] = VERDICT_USER_QUIT,
+		[EXIT_SNAPSHOT] = VERDICT_SNAPSHOT, [EXIT_SIGNAL] = VERDICT_INTERRUPTED,
+		[EXIT_GUEST_CRASH] = VERDICT_CRASH, [EXIT_RRV_CRASH] = VERDICT_RRV_CRASH,
+	};
+	memset(v, 0, sizeof(*v));
+	/* A crash on the console decides, whatever stopped the run after it
+	 * (its own stop rule, a reboot, a timeout, a signal): it is the
+	 * first thing that went wrong. */
+	if (m->ctext.seen) {
+		v->kind = VERDICT_CRASH;
+		snprintf(v->crash, sizeof(v->crash), "%s", m->ctext.kind);
+		snprintf(v->text, sizeof(v->text), "%s", m->ctext.text);
+		return;
+	}
 	switch (m->exit_reason) {
 	case EXIT_GUEST:
-		return m->exit_code > 255 ? 255 : m->exit_code;
-	case EXIT_RESET:
-	case EXIT_USER:
-	case EXIT_SNAPSHOT:
-		return 0;
-	case EXIT_TIMEOUT:
-		return RRV_EXIT_TIMEOUT;
-	case EXIT_INSN_LIMIT:
-		return RRV_EXIT_INSN_LIMIT;
+		v->kind = m->exit_code ? VERDICT_GUEST_FAIL : VERDICT_EXIT;
+		v->code = m->exit_code;
+		break;
+	case EXIT_TRAP_LOOP:
+	case EXIT_HANG:
+		*v = m->end_detail;
+		break;
+	case EXIT_SIGNAL:
+		v->kind = VERDICT_INTERRUPTED;
+		v->signal = m->exit_code;
+		break;
 	default:
-		return 1;
+		if ((unsigned)m->exit_reason < sizeof(by_reason) / sizeof(by_reason[0]))
+			v->kind = by_reason[m->exit_reason];
+		break;
 	}
+}
+
+static int exit_status(const struct machine *m)
+{
+	struct verdict v;
+	machine_verdict(m, &v);
+	return verdict_exit_status(&v);
+}
+
+void machine_signal_stop(struct machine *m, int sig)
+{
+	atomic_store_explicit(&m->signal_stop, sig, memory_order_relaxed);
+}
+
+void machine_test_crash(struct hart *h)
+{
+	/* A real invalid access rather than raise(): the crash handler must
+	 * cope with a fault in a hart thread in the middle of a run. */
+	volatile int *volatile p = NULL;
+	*p = (int)h->id;
+}
+
+/* ---- the watchdog: signals, hangs, the end of a console crash ---- */
+
+#define WATCH_TICK_NS 50000000ull
+/* After a crash line whose text is not complete yet (no "---[ end Kernel
+ * panic" line, fewer than CRASH_TEXT_LINES lines), the run ends once the
+ * console has been quiet this long: Linux then spins, reboots or goes on
+ * after an Oops or a WARNING, and the report is over. */
+#define CRASH_QUIET_NS 2000000000ull
+
+struct watchdog {
+	uint64_t progress, out;        /* as last seen */
+	uint64_t progress_ns, out_ns;  /* when they last moved */
+};
+
+static void hang(struct machine *m, const char *what, double seconds)
+{
+	struct verdict v = { .kind = VERDICT_HANG, .seconds = seconds };
+	snprintf(v.what, sizeof(v.what), "%s", what);
+	machine_request_end(m, EXIT_HANG, 0, &v);
+}
+
+/* The run loop's thread, every WATCH_TICK_NS. The counters are relaxed
+ * atomics: a stale value only delays a verdict by a tick, and nothing
+ * else is read on their strength. */
+static void watchdog_tick(struct machine *m, struct watchdog *w)
+{
+	uint64_t now = host_ns();
+	int sig = atomic_load_explicit(&m->signal_stop, memory_order_relaxed);
+	if (sig) {
+		machine_request_end(m, EXIT_SIGNAL, sig, NULL);
+		return;
+	}
+	/* Harts parked for a snapshot make no progress on purpose. */
+	bool paused = atomic_load_explicit(&m->pause.requested, memory_order_acquire);
+	uint64_t progress = 0;
+	for (unsigned i = 0; i < m->nharts; i++)
+		progress += atomic_load_explicit(&m->harts[i]->progress, memory_order_relaxed);
+	uint64_t out = atomic_load_explicit(&m->out_count, memory_order_relaxed);
+	if (progress != w->progress || paused) {
+		w->progress = progress;
+		w->progress_ns = now;
+	}
+	if (out != w->out || paused) {
+		w->out = out;
+		w->out_ns = now;
+	}
+	const struct machine_config *c = &m->cfg;
+	if (c->hang_timeout > 0 && (double)(now - w->progress_ns) >= c->hang_timeout * 1e9)
+		hang(m, "progress", c->hang_timeout);
+	else if (c->hang_output > 0 && (double)(now - w->out_ns) >= c->hang_output * 1e9)
+		hang(m, "output", c->hang_output);
+	pthread_mutex_lock(&m->io_lock);
+	bool seen = m->ctext.seen, done = m->ctext.done;
+	pthread_mutex_unlock(&m->io_lock);
+	if (done || (seen && now - w->out_ns >= CRASH_QUIET_NS))
+		machine_request_exit(m, EXIT_GUEST_CRASH, 0);
 }
 
 void machine_prepare(struct machine *m)
@@ -676,15 +798,35 @@ int machine_run(struct machine *m, double timeout_s)
 			deadline.tv_nsec -= 1000000000L;
 		}
 	}
+	uint64_t start = host_ns();
+	struct watchdog wd = { .progress_ns = start, .out_ns = start };
 	pthread_mutex_lock(&m->done_lock);
 	while (m->harts_running > 0 && (replay || m->exit_reason == EXIT_NONE)) {
-		if (timeout_s > 0) {
-			if (pthread_cond_timedwait(&m->done_cond, &m->done_lock,
-						   &deadline) == ETIMEDOUT)
-				break;
-		} else {
+		/* A replay ends where its log does: no watchdog. */
+		if (replay && timeout_s <= 0) {
 			pthread_cond_wait(&m->done_cond, &m->done_lock);
+			continue;
 		}
+		struct timespec tick;
+		clock_gettime(CLOCK_REALTIME, &tick);
+		tick.tv_nsec += (long)WATCH_TICK_NS;
+		if (tick.tv_nsec >= 1000000000L) {
+			tick.tv_sec++;
+			tick.tv_nsec -= 1000000000L;
+		}
+		bool last = timeout_s > 0 &&
+			    (deadline.tv_sec < tick.tv_sec ||
+			     (deadline.tv_sec == tick.tv_sec && deadline.tv_nsec <= tick.tv_nsec));
+		if (pthread_cond_timedwait(&m->done_cond, &m->done_lock,
+					   last ? &deadline : &tick) != ETIMEDOUT)
+			continue;
+		if (last)
+			break;
+		if (replay)
+			continue;
+		pthread_mutex_unlock(&m->done_lock);
+		watchdog_tick(m, &wd);
+		pthread_mutex_lock(&m->done_lock);
 	}
 	pthread_mutex_unlock(&m->done_lock);
 	if (!replay)
@@ -694,5 +836,7 @@ int machine_run(struct machine *m, double timeout_s)
 	if (m->io_thread_started)
 		pthread_join(m->io_thread, NULL);
 	console_restore(&m->console);
+	/* Every hart is done: the output is final. */
+	crash_text_finish(&m->ctext);
 	return exit_status(m);
 }

@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 #include "core/console.h"
+#include "core/crash_text.h"
 #include "core/hooks.h"
+#include "core/verdict.h"
 #include "devices/device.h"
 
 #define MAX_HARTS 64
@@ -66,6 +68,10 @@ struct machine_config {
 	uint64_t max_insns;    /* per hart; 0 = unlimited */
 	int input_fd;          /* UART input source, -1 = none */
 	int output_fd;         /* UART output sink */
+	/* Hang watchdogs (seconds of host time, 0 = off): no progress (no
+	 * hart retires an instruction or takes an interrupt), no console
+	 * output. */
+	double hang_timeout, hang_output;
 };
 
 /* Why a run ended. Exit status mapping is documented in README.md. */
@@ -78,6 +84,12 @@ enum machine_exit {
 	EXIT_ERROR,       /* emulator error (message printed) */
 	EXIT_USER,        /* Ctrl-A x on the console */
 	EXIT_SNAPSHOT,    /* --stop-after-snapshot: the snapshot was taken */
+	/* Added with verdicts (core/verdict.h); snapshots never hold them. */
+	EXIT_TRAP_LOOP,   /* a hart in a trap loop (core/trap.c) */
+	EXIT_HANG,        /* a hang watchdog fired */
+	EXIT_SIGNAL,      /* SIGINT/SIGTERM/SIGHUP: code = the signal */
+	EXIT_GUEST_CRASH, /* a kernel crash on the console, text complete */
+	EXIT_RRV_CRASH,   /* rrv died of a signal (only ever in a trace's END) */
 };
 
 #define RRV_EXIT_USAGE 2
@@ -122,6 +134,16 @@ struct machine {
 	unsigned harts_running;    /* under done_lock */
 	enum machine_exit exit_reason;
 	int exit_code;
+	/* Details of the first end requested with some (trap loop, hang). */
+	struct verdict end_detail;
+
+	/* Set by a signal handler (machine_signal_stop), acted on by the
+	 * thread in machine_run at its next watchdog tick. */
+	_Atomic int signal_stop;
+	/* Console bytes printed (relaxed: only the watchdog reads it), and
+	 * the crash watcher over them (under io_lock). */
+	_Atomic uint64_t out_count;
+	struct crash_text ctext;
 
 	/* Host clock origin for mtime (10 MHz). */
 	uint64_t t0_ns;
@@ -135,6 +157,10 @@ struct machine {
 	size_t inq_head, inq_len;
 	bool input_eof;
 	struct console console;    /* owned by the I/O thread while running */
+	/* Called first and last (start true, then false) by every host
+	 * thread machine_run starts: the fatal-signal handler's alternate
+	 * stacks (debugger/crash_handler.c). NULL = none. */
+	void (*thread_hook)(bool start);
 	int wake_pipe[2];          /* pokes the I/O thread */
 	pthread_t io_thread;
 	bool io_thread_started;
@@ -178,6 +204,17 @@ static inline bool machine_replaying(const struct machine *m)
 
 /* End the run (first caller wins). Any thread. */
 void machine_request_exit(struct machine *m, enum machine_exit why, int code);
+/* The same with the verdict's details (kept only if this call wins). */
+void machine_request_end(struct machine *m, enum machine_exit why, int code,
+			 const struct verdict *detail);
+/* How the run ended (after machine_run; in a replay, what the replayed
+ * harts ran into). */
+void machine_verdict(const struct machine *m, struct verdict *v);
+/* Ask the run to stop because of signal sig: one atomic store, so a
+ * signal handler may call it; the run ends at the next watchdog tick. */
+void machine_signal_stop(struct machine *m, int sig);
+/* A test build's injected rrv crash (RRV_TEST_HOOKS): a real SIGSEGV. */
+void machine_test_crash(struct hart *h);
 
 /* Guest console output (UART THR, HTIF): to output_fd, and hashed when
  * recording or replaying. Caller holds io_lock. */

@@ -4,6 +4,62 @@
 #include "core/hart.h"
 #include "core/machine.h"
 #include "core/riscv.h"
+#include "core/verdict.h"
+
+/*
+ * Trap loops (DESIGN.md §9). An exception *repeats* the previous one when
+ * it has the same cause, pc and tval and the instruction at that pc did
+ * not retire in between: either nothing retired at all since the previous
+ * exception (the trap vector itself faults, e.g. mtvec pointing at no
+ * memory), or the handler's last xRET went back to this very pc and the
+ * exception came before anything retired after it (a handler that returns
+ * to the faulting instruction without fixing the cause). Interrupts taken
+ * in between do not break the chain; any other exception does. At
+ * TRAP_LOOP_REPEATS repeats in a row the run ends with a trap-loop verdict.
+ *
+ * What this leaves alone: a repeated ECALL (the handler returns past it,
+ * so its xRET goes elsewhere), Linux's page faults (the handler fixes the
+ * mapping and the instruction retires; a store loop that faults on each
+ * new page has a new tval each time), emulated instructions (skipped).
+ * 10,000 repeats cost a guest with a 5,000-instruction handler about 50M
+ * instructions (well under a second) and leave room for any retry a
+ * kernel makes on purpose. Everything here happens on the trap path only,
+ * in the hart's own instruction stream: replay detects the same loop at
+ * the same icount.
+ */
+#define TRAP_LOOP_REPEATS 10000
+
+static void watch_exception(struct hart *h, uint64_t cause, uint64_t tval)
+{
+	struct trap_watch *w = &h->tw;
+	bool same = w->repeats && w->cause == cause && w->epc == h->pc &&
+		    w->tval == tval;
+	bool unretired = h->icount == w->icount ||
+			 (w->ret_valid && w->ret_pc == h->pc &&
+			  w->ret_icount == h->icount);
+	w->repeats = same && unretired ? w->repeats + 1 : 1;
+	w->cause = cause;
+	w->epc = h->pc;
+	w->tval = tval;
+	w->icount = h->icount;
+	w->ret_valid = false;
+	if (w->repeats != TRAP_LOOP_REPEATS)
+		return;
+	struct verdict v = {
+		.kind = VERDICT_TRAP_LOOP, .hart = h->id, .cause = cause,
+		.pc = h->pc, .tval = tval, .icount = h->icount,
+		.repeats = w->repeats,
+	};
+	machine_request_end(h->m, EXIT_TRAP_LOOP, 0, &v);
+}
+
+/* The xRET's target: a trap loop's handler returns to the faulting pc. */
+static void watch_return(struct hart *h)
+{
+	h->tw.ret_pc = h->pc;
+	h->tw.ret_icount = h->icount;
+	h->tw.ret_valid = true;
+}
 
 void trap_set_priv(struct hart *h, unsigned priv)
 {
@@ -18,6 +74,8 @@ void trap_take(struct hart *h, uint64_t cause, uint64_t tval)
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
 	if (!irq && h->rr)
 		h->m->hooks->exception(h, cause);
+	if (!irq)
+		watch_exception(h, cause, tval);
 	/* Privileged spec §3.1.8: traps never go to a less-privileged mode. */
 	if (h->priv <= PRV_S && ((deleg >> code) & 1)) {
 		h->scause = cause;
@@ -69,6 +127,7 @@ bool trap_check_interrupt(struct hart *h)
 			if (h->rr)
 				h->m->hooks->irq(h, CAUSE_INTERRUPT | irq_order[i]);
 			trap_take(h, CAUSE_INTERRUPT | irq_order[i], 0);
+			h->irqs_taken++;
 			return true;
 		}
 	return false;
@@ -91,6 +150,7 @@ void trap_mret(struct hart *h)
 	h->mstatus = s;
 	h->pc = h->mepc;
 	trap_set_priv(h, mpp);
+	watch_return(h);
 	/* MIE may have become 1 with an interrupt pending. */
 	atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 }
@@ -105,5 +165,6 @@ void trap_sret(struct hart *h)
 	h->mstatus = s;
 	h->pc = h->sepc;
 	trap_set_priv(h, spp);
+	watch_return(h);
 	atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 }
