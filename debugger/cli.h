@@ -33,6 +33,16 @@ void cli_print_stats(const struct machine *m, double seconds);
 /* A whole file into a malloc'd buffer; NULL with err ("path: reason"). */
 uint8_t *cli_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
+/* The verdict of a run on stderr, one line (nothing for a clean end). */
+struct verdict;
+void cli_report_verdict(const struct verdict *v, const struct run_opts *o);
+/* Signal handlers (and a test build's injected crash) for one run of m,
+ * recording into w (NULL: `rrv run`). 0, or an exit status after a
+ * message. crash_handlers_remove() ends them. */
+struct trace_writer;
+struct rr;
+int cli_arm_signals(struct machine *m, struct trace_writer *w, const struct rr *rr);
+
 /* Usage text lines for the snapshot options (run, record). */
 extern const char cli_snapshot_usage[];
 

@@ -14,6 +14,7 @@
 #include "core/snap.h"
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
+#include "debugger/crash_handler.h"
 #include "replay/rr_open.h"
 #include "replay/rr_snap.h"
 #include "replay/rr.h"
@@ -176,26 +177,44 @@ int dbg_cmd_record(int argc, char **argv)
 		machine_free(m);
 		return r;
 	}
+	if ((r = cli_arm_signals(m, w, rr)) != 0) {
+		struct trace_end e = { 0 };
+		trace_writer_close(w, &e, err, sizeof(err));
+		unlink(o.output);
+		rr_free(rr);
+		machine_free(m);
+		return r;
+	}
 	double t0 = cli_now();
 	int status = machine_run(m, o.timeout);
 	double dt = cli_now() - t0;
-	if (m->exit_reason == EXIT_TIMEOUT)
-		fprintf(stderr, "rrv: timeout after %.3g s\n", o.timeout);
-	else if (m->exit_reason == EXIT_INSN_LIMIT)
-		fprintf(stderr, "rrv: instruction limit %" PRIu64 " reached\n", o.cfg.max_insns);
 	snap_cli_report(&snap);
 	if (snap.failed)
 		status = 1;
-	struct trace_end end = {
+	/* Both hold 6-8 KiB of crash text: on the heap. */
+	struct verdict *v = calloc(1, sizeof(*v));
+	struct trace_end *end = calloc(1, sizeof(*end));
+	if (!v || !end) {
+		fprintf(stderr, "rrv: out of memory\n");
+		exit(1);
+	}
+	machine_verdict(m, v);
+	cli_report_verdict(v, &o);
+	*end = (struct trace_end){
 		.reason = (uint8_t)m->exit_reason, .exit_code = status,
 		.output_hash = rr_output_hash(rr), .output_bytes = rr_output_bytes(rr),
 	};
+	verdict_format(v, end->verdict, sizeof(end->verdict));
 	uint64_t file_bytes, raw_bytes;
 	trace_writer_sizes(w, &file_bytes, &raw_bytes);
-	if (trace_writer_close(w, &end, err, sizeof(err)) < 0) {
+	crash_handlers_forget_trace();
+	if (trace_writer_close(w, end, err, sizeof(err)) < 0) {
 		fprintf(stderr, "rrv: %s: %s\n", o.output, err);
 		status = 1;
 	}
+	crash_handlers_remove();
+	free(end);
+	free(v);
 	uint64_t insns = 0;
 	for (unsigned i = 0; i < m->nharts; i++)
 		insns += m->harts[i]->icount;
@@ -242,6 +261,35 @@ static const char usage_replay[] =
 "damaged trace or snapshot; 2 for a bad option or a snapshot that does not\n"
 "belong to the trace.\n";
 
+
+/*
+ * The end a replay reached against the verdict the recording stored, where
+ * the replay can tell: a trap loop is found again on the same hart at the
+ * same exception and pc, a console crash with the same kind and text.
+ * (Hangs, signals and limits leave nothing in the guest to find again:
+ * reaching every hart's END is the check.) True with a message if not.
+ */
+static bool verdict_mismatch(const struct verdict *rec, const struct verdict *rep,
+			     char *msg, size_t len)
+{
+	char a[512], b[512];
+	verdict_describe(rec, a, sizeof(a));
+	verdict_describe(rep, b, sizeof(b));
+	bool bad = false;
+	if (rec->kind == VERDICT_TRAP_LOOP)
+		bad = rep->kind != VERDICT_TRAP_LOOP || rep->hart != rec->hart ||
+		      rep->cause != rec->cause || rep->pc != rec->pc ||
+		      rep->tval != rec->tval || rep->icount != rec->icount;
+	else if (rec->kind == VERDICT_CRASH)
+		bad = rep->kind != VERDICT_CRASH || strcmp(rep->crash, rec->crash) ||
+		      strcmp(rep->text, rec->text);
+	else if (rep->kind == VERDICT_CRASH || rep->kind == VERDICT_TRAP_LOOP)
+		bad = rec->kind != VERDICT_UNKNOWN; /* found one the recording did not */
+	if (bad)
+		snprintf(msg, len, "the recording ended with \"%.400s\", the replay with \"%.400s\"",
+			 a, rep->kind == VERDICT_UNKNOWN ? "nothing to tell" : b);
+	return bad;
+}
 
 /* Config lines naming the trace's images, for snapshots taken from it. */
 static void image_origin(struct trace_reader *tr, char *buf, size_t len)
@@ -415,6 +463,17 @@ int dbg_cmd_replay(int argc, char **argv)
 	bool have_end = trace_end_info(tr, &end);
 	const char *div = rr_divergence(rr);
 	const char *damage = rr_trace_play_error(play);
+	struct verdict *rec_v = calloc(1, sizeof(*rec_v)), *rep_v = calloc(1, sizeof(*rep_v));
+	if (!rec_v || !rep_v) {
+		fprintf(stderr, "rrv: out of memory\n");
+		free(rec_v);
+		free(rep_v);
+		goto out;
+	}
+	rr_trace_verdict(tr, rec_v);
+	machine_verdict(m, rep_v);
+	char vdesc[512], mismatch[1024];
+	verdict_describe(rec_v, vdesc, sizeof(vdesc));
 	if (snap.failed) {
 		status = 1;
 	} else if (div) {
@@ -426,6 +485,11 @@ int dbg_cmd_replay(int argc, char **argv)
 	} else if (damage) {
 		fprintf(stderr, "rrv: %s: %s\n", path, damage);
 		status = 1;
+	} else if (trace_complete(tr) && rec_v->kind == VERDICT_RRV_CRASH) {
+		/* The recorder died: each hart's stream ends where its last
+		 * committed event was, without END. That is where it ends. */
+		fprintf(stderr, "rrv: replay reached the end of the recording: %s\n", vdesc);
+		status = end.exit_code;
 	} else if (!trace_complete(tr) || rr_cut_short(rr)) {
 		fprintf(stderr, "rrv: %s: %s; replayed up to there\n", path,
 			trace_complete(tr) ? "a hart's stream ends without END"
@@ -448,14 +512,20 @@ int dbg_cmd_replay(int argc, char **argv)
 			"(reason %d), the recording with %d (reason %d)\n",
 			m->exit_code, m->exit_reason, end.exit_code, end.reason);
 		status = RRV_EXIT_DIVERGENCE;
+	} else if (!restore && verdict_mismatch(rec_v, rep_v, mismatch, sizeof(mismatch))) {
+		fprintf(stderr, "rrv: divergence at the end: %s\n", mismatch);
+		status = RRV_EXIT_DIVERGENCE;
 	} else {
 		uint64_t insns = 0;
 		for (unsigned i = 0; i < m->nharts; i++)
 			insns += m->harts[i]->icount;
-		fprintf(stderr, "rrv: replay identical (%s): %" PRIu64 " instructions on %u harts\n",
-			serial ? "serialized" : "parallel", insns, m->nharts);
+		fprintf(stderr, "rrv: replay identical (%s): %" PRIu64 " instructions on %u harts; "
+			"the recording ended with %s: %s\n", serial ? "serialized" : "parallel",
+			insns, m->nharts, verdict_name(rec_v->kind), vdesc);
 		status = end.exit_code;
 	}
+	free(rec_v);
+	free(rep_v);
 out:
 	rr_snap_close(&snapf);
 	rr_free(rr);

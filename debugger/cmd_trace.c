@@ -7,7 +7,9 @@
 
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
+#include "core/verdict.h"
 #include "logs/trace.h"
+#include "replay/rr_trace.h"
 
 static struct trace_reader *open_or_say(const char *path)
 {
@@ -68,6 +70,25 @@ static void print_event(unsigned hart, uint64_t seq, const struct trace_event *e
 	default: break;
 	}
 	printf("\n");
+}
+
+/* "verdict: <name>: <description>", then a crash's text, indented. */
+static void print_verdict(const struct trace_reader *r)
+{
+	struct verdict *v = malloc(sizeof(*v));
+	if (!v)
+		return;
+	rr_trace_verdict(r, v);
+	char d[512];
+	verdict_describe(v, d, sizeof(d));
+	printf("verdict: %s: %s\n", verdict_name(v->kind), d);
+	for (const char *p = v->kind == VERDICT_CRASH ? v->text : ""; *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		printf("  | %.*s\n", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+	free(v);
 }
 
 int dbg_cmd_info(int argc, char **argv)
@@ -143,6 +164,7 @@ int dbg_cmd_info(int argc, char **argv)
 	if (trace_end_info(r, &end))
 		printf("end: reason %u, exit status %d, %" PRIu64 " bytes of output (hash %#" PRIx64 ")\n",
 		       end.reason, end.exit_code, end.output_bytes, end.output_hash);
+	print_verdict(r);
 	trace_close(r);
 	return status;
 }

@@ -14,6 +14,7 @@
 #include "core/machine.h"
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
+#include "debugger/crash_handler.h"
 #include "replay/rr_snap.h"
 #include "replay/rr.h"
 
@@ -58,14 +59,20 @@ static const char usage_run[] =
 "                     at the end of the file\n"
 "  --max-insns N      stop when a hart has retired N instructions\n"
 "  --timeout SECONDS  stop after this much host time (fractions allowed)\n"
+"  --hang-timeout S   stop as a hang when for S seconds no hart retires an\n"
+"                     instruction (WFI waits do not count) or takes an\n"
+"                     interrupt\n"
+"  --hang-output S    stop as a hang after S seconds without console output\n"
 "  --stats            print instruction counts and speed on stderr at exit\n"
 "  -h, --help         show this text\n"
 "\n"
-"exit status:\n"
+"exit status (how the run ended; README.md, \"Exit status\"):\n"
 "  the guest's exit code (sifive_test finisher or HTIF tohost; codes above\n"
-"  255 are reported as 255), 124 when --timeout expired, 125 when\n"
-"  --max-insns was reached, 2 for a bad option or unusable image, 1 for an\n"
-"  internal emulator error.\n";
+"  255 are reported as 255), 119 a hang, 122 a kernel crash seen on the\n"
+"  console (\"Kernel panic\", \"Oops\", \"BUG:\", ...), 123 a trap loop,\n"
+"  124 when --timeout expired, 125 when --max-insns was reached, 128+N\n"
+"  when signal N interrupted the run or crashed rrv, 2 for a bad option or\n"
+"  unusable image, 1 for an internal emulator error.\n";
 
 static const char usage_record[] =
 "usage: rrv record -o TRACE [machine options] [IMAGE]\n"
@@ -80,7 +87,8 @@ static const char usage_record[] =
 "options: -o, --output TRACE (required), and every `rrv run` option\n"
 "(see `rrv run --help`).\n"
 "\n"
-"exit status: as `rrv run` (the guest's exit code, 124, 125, 2, 1).\n";
+"exit status: as `rrv run`; the trace's END records the same verdict\n"
+"(`rrv info TRACE` shows it).\n";
 
 static const char usage_dumpdtb[] =
 "usage: rrv dumpdtb [--smp N] [--memory SIZE] [--append ARGS] [--initrd FILE] FILE\n"
@@ -148,6 +156,9 @@ enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
        OPT_DTB, OPT_OUTPUT, OPT_SAVE_SNAP, OPT_SNAP_ON, OPT_STOP_AFTER,
        OPT_RESTORE };
 
+/* Apart from the list above: other helpers add options there. */
+enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
+
 const char cli_snapshot_usage[] =
 "  --save-snapshot FILE   save the whole machine to FILE when --snapshot-on\n"
 "                     fires (all harts stopped at instruction boundaries),\n"
@@ -180,6 +191,8 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "max-insns", required_argument, NULL, OPT_MAX_INSNS },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "hang-timeout", required_argument, NULL, OPT_HANG_TIMEOUT },
+		{ "hang-output", required_argument, NULL, OPT_HANG_OUTPUT },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "save-snapshot", required_argument, NULL, OPT_SAVE_SNAP },
 		{ "snapshot-on", required_argument, NULL, OPT_SNAP_ON },
@@ -241,6 +254,17 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 			break;
 		}
 		case OPT_STATS: o->stats = true; break;
+		case OPT_HANG_TIMEOUT:
+		case OPT_HANG_OUTPUT: {
+			char *end;
+			errno = 0;
+			double s = strtod(optarg, &end);
+			if (errno || *end || !(s > 0) || s > 1e9)
+				return usage_error("--hang-timeout/--hang-output take positive "
+						   "seconds, not '%s'", optarg);
+			*(c == OPT_HANG_TIMEOUT ? &o->cfg.hang_timeout : &o->cfg.hang_output) = s;
+			break;
+		}
 		case OPT_SAVE_SNAP: o->save_snapshot = optarg; break;
 		case OPT_SNAP_ON: o->snapshot_on = optarg; break;
 		case OPT_STOP_AFTER: o->stop_after_snapshot = true; break;
@@ -331,6 +355,46 @@ void cli_print_stats(const struct machine *m, double seconds)
 			(unsigned long long)m->harts[i]->x[1], m->harts[i]->priv);
 }
 
+void cli_report_verdict(const struct verdict *v, const struct run_opts *o)
+{
+	char d[512];
+	switch (v->kind) {
+	case VERDICT_TIMEOUT:
+		fprintf(stderr, "rrv: timeout after %.3g s\n", o->timeout);
+		break;
+	case VERDICT_INSN_LIMIT:
+		fprintf(stderr, "rrv: instruction limit %llu reached\n",
+			(unsigned long long)o->cfg.max_insns);
+		break;
+	case VERDICT_EXIT:
+	case VERDICT_RESET:
+	case VERDICT_USER_QUIT:
+	case VERDICT_SNAPSHOT:
+	case VERDICT_ERROR:
+		break; /* said already, or nothing to say */
+	default:
+		verdict_describe(v, d, sizeof(d));
+		fprintf(stderr, "rrv: %s%s\n", v->kind == VERDICT_HANG ? "hang: " : "", d);
+		break;
+	}
+}
+
+/* Handlers for stop and fatal signals, and a test build's injected
+ * crash, around one run. 0, or an exit status after a message. */
+int cli_arm_signals(struct machine *m, struct trace_writer *w, const struct rr *rr)
+{
+	char err[256];
+	if (crash_test_hooks(m, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s\n", err);
+		return RRV_EXIT_USAGE;
+	}
+	if (crash_handlers_install(m, w, rr, err, sizeof(err)) < 0) {
+		fprintf(stderr, "rrv: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { .cfg = default_cfg };
@@ -373,17 +437,23 @@ static int cmd_run(int argc, char **argv)
 		machine_free(m);
 		return r;
 	}
+	if ((r = cli_arm_signals(m, NULL, NULL)) != 0) {
+		machine_free(m);
+		return r;
+	}
 	double t0 = cli_now();
 	int status = machine_run(m, o.timeout);
+	crash_handlers_remove();
 	snap_cli_report(&snap);
 	if (snap.failed)
 		status = 1;
 	double dt = cli_now() - t0;
-	if (m->exit_reason == EXIT_TIMEOUT)
-		fprintf(stderr, "rrv: timeout after %.3g s\n", o.timeout);
-	else if (m->exit_reason == EXIT_INSN_LIMIT)
-		fprintf(stderr, "rrv: instruction limit %llu reached\n",
-			(unsigned long long)o.cfg.max_insns);
+	struct verdict *v = malloc(sizeof(*v));
+	if (v) {
+		machine_verdict(m, v);
+		cli_report_verdict(v, &o);
+		free(v);
+	}
 	if (o.stats)
 		cli_print_stats(m, dt);
 	machine_free(m);
