@@ -9,8 +9,12 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2
 SANITIZE ?=
+# Host FP stays IEEE-strict (core/fpu_fast.h computes guest results with it):
+# no contraction of a*b+c into an FMA (gnu11's default allows it), and never
+# -ffast-math.
 CFLAGS   := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -pthread -I. \
-            -fno-strict-aliasing -D_GNU_SOURCE $(SANITIZE) $(EXTRA_CFLAGS)
+            -fno-strict-aliasing -ffp-contract=off -D_GNU_SOURCE \
+            $(SANITIZE) $(EXTRA_CFLAGS)
 LDLIBS   := -llz4 -ldw -lelf -lfdt -lreadline -lunwind -lm -pthread
 LDFLAGS  := $(SANITIZE)
 

@@ -7,6 +7,7 @@
 #include "core/riscv.h"
 #include "core/tb.h"
 #include "core/trap.h"
+#include "core/trigger.h"
 #include "devices/clint.h"
 
 /* misa: RV64 (MXL = 2) with I M A F D C S U. */
@@ -100,6 +101,8 @@ static bool csr_read(struct hart *h, unsigned csr, uint64_t *v)
 	case CSR_MCYCLE: *v = h->icount + h->mcycle_off; return true;
 	case CSR_MINSTRET: *v = hart_instret(h); return true;
 	}
+	if (csr >= CSR_TSELECT && csr <= CSR_TINFO)
+		return trigger_csr_read(h, csr, v);
 	if (csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) {
 		if (!counter_allowed(h, csr & 31))
 			return false;
@@ -226,7 +229,7 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
 			h->pmpaddr[csr - CSR_PMPADDR0] = v & ((1ull << 54) - 1);
 			return true;
 		}
-		return false;
+		return trigger_csr_write(h, csr, v);
 	}
 	/* FP CSR written. */
 	h->mstatus |= MSTATUS_FS_DIRTY;

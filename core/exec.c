@@ -13,6 +13,7 @@
 #include "core/mmu.h"
 #include "core/tb.h"
 #include "core/trap.h"
+#include "core/trigger.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -285,7 +286,7 @@ void exec_run(struct hart *h, uint64_t budget)
 		uint64_t pa_;                                               \
 		SAFE_POINT_BEFORE_MEM();                                    \
 		SYNC_IC();                                                  \
-		void *p_ = mmu_atomic_ptr(h, RS1, size, false, &pa_);       \
+		void *p_ = mmu_atomic_ptr(h, RS1, size, MMU_AT_AMO, &pa_);  \
 		if (!p_)                                                    \
 			TAKE_MEM_EXC();                                     \
 		uint64_t old_ = amo_host(p_, size, kind, RS2);              \
@@ -301,7 +302,7 @@ void exec_run(struct hart *h, uint64_t budget)
 		uint64_t pa_;                                               \
 		SAFE_POINT_BEFORE_MEM();                                    \
 		SYNC_IC();                                                  \
-		void *p_ = mmu_atomic_ptr(h, RS1, size, true, &pa_);        \
+		void *p_ = mmu_atomic_ptr(h, RS1, size, MMU_AT_LR, &pa_);   \
 		if (!p_)                                                    \
 			TAKE_MEM_EXC();                                     \
 		uint64_t v_ = size == 4 ? __atomic_load_n((uint32_t *)p_,   \
@@ -325,7 +326,7 @@ void exec_run(struct hart *h, uint64_t budget)
 		uint64_t pa_;                                               \
 		SAFE_POINT_BEFORE_MEM();                                    \
 		SYNC_IC();                                                  \
-		void *p_ = mmu_atomic_ptr(h, RS1, size, false, &pa_);       \
+		void *p_ = mmu_atomic_ptr(h, RS1, size, MMU_AT_SC, &pa_);   \
 		if (!p_)                                                    \
 			TAKE_MEM_EXC();                                     \
 		bool ok_ = h->resv_valid && h->resv_addr == pa_;            \
@@ -371,6 +372,14 @@ lookup:
 		goto out;
 	{
 		h->insn_icount = h->icount;
+		/* Guest execute triggers: their addresses start blocks that
+		 * are not chained into, so each is checked here, before the
+		 * fetch (an execute address breakpoint outranks fetch faults,
+		 * Sdtrig "Priority"). */
+		if (unlikely(h->trig.exec_armed) && trigger_exec_fire(h, h->pc)) {
+			trap_take(h, EXC_BREAKPOINT, h->pc);
+			goto out;
+		}
 		struct tb *nt = tb_lookup(h, h->pc);
 		if (!nt) {
 			if (h->exc_cause != EXC_ABORT)

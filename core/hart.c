@@ -32,6 +32,7 @@ struct hart *hart_new(struct machine *m, unsigned id)
 	pthread_mutex_init(&h->wfi_lock, NULL);
 	pthread_cond_init(&h->wfi_cond, NULL);
 	h->icount_limit = UINT64_MAX;
+	trigger_reset(&h->trig);
 	return h;
 }
 
@@ -58,6 +59,7 @@ void hart_reset(struct hart *h, uint64_t entry, uint64_t a1)
 	h->resv_valid = false;
 	h->in_wfi = false;
 	memset(&h->tw, 0, sizeof(h->tw));
+	trigger_reset(&h->trig);
 	mmu_flush_tlb(h);
 	hart_update_tlb_mode(h);
 	tb_flush_all(h);

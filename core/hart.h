@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/riscv.h"
+#include "core/trigger.h"
 
 struct machine;
 struct tb_cache;
@@ -121,6 +122,9 @@ struct hart {
 
 	/* Debugger stop conditions (core/hdbg.h), NULL when not debugging. */
 	struct hdbg *dbg;
+
+	/* The guest's own triggers (Sdtrig, core/trigger.h). */
+	struct trig_state trig;
 
 	/* Instruction budget: stop after this icount (UINT64_MAX = none). */
 	uint64_t icount_limit;

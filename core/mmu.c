@@ -9,6 +9,7 @@
 #include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/tb.h"
+#include "core/trigger.h"
 #include "devices/clint.h"
 #include "devices/device.h"
 
@@ -179,6 +180,9 @@ static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
 	 * fast path, so the slow path sees every access (core/hdbg.h). */
 	if (h->dbg && acc != ACC_FETCH && !hdbg_page_clear(h, vaddr, paddr))
 		slow = TLB_SLOW;
+	/* So do those of a page a guest load/store trigger covers. */
+	if (h->trig.mem_armed && acc != ACC_FETCH && !trigger_page_clear(h, vaddr))
+		slow = TLB_SLOW;
 	e->tag = (vaddr & PAGE_MASK) | slow;
 	e->addend = (uintptr_t)host - (uintptr_t)(vaddr & PAGE_MASK);
 }
@@ -198,7 +202,9 @@ void mmu_debug_changed(struct hart *h)
 				if (e->tag == TLB_INVALID)
 					continue;
 				uint64_t pa = machine_host_phys(h->m, (const uint8_t *)tlb_entry_host(e));
-				if (h->dbg && !hdbg_page_clear(h, e->tag & PAGE_MASK, pa))
+				uint64_t va = e->tag & PAGE_MASK;
+				if ((h->dbg && !hdbg_page_clear(h, va, pa)) ||
+				    (h->trig.mem_armed && !trigger_page_clear(h, va)))
 					e->tag |= TLB_SLOW;
 				else if (a == 0 || !tb_page_has_code(h, pa))
 					e->tag &= ~TLB_SLOW;
@@ -310,12 +316,25 @@ static bool watched_hit(struct hart *h, uint64_t vaddr, unsigned size, bool writ
 		if (tb_code_overlaps(h, paddr, size) ||
 		    (h->m->tohost && (paddr & PAGE_MASK) == (h->m->tohost & PAGE_MASK)))
 			return false;
-		hdbg_access(h, vaddr, paddr, size, true, val, p);
+		if (h->dbg)
+			hdbg_access(h, vaddr, paddr, size, true, val, p);
 		gmem_write(p, size, val);
 	} else {
 		*out = gmem_read(p, size);
-		hdbg_access(h, vaddr, paddr, size, false, 0, p);
+		if (h->dbg)
+			hdbg_access(h, vaddr, paddr, size, false, 0, p);
 	}
+	return true;
+}
+
+/* A guest load/store trigger on this access fires before it is done:
+ * memory and devices see nothing (timing "before"). */
+static bool trigger_hit(struct hart *h, uint64_t vaddr, unsigned size,
+			unsigned kinds)
+{
+	if (!h->trig.mem_armed || !trigger_mem_fire(h, vaddr, size, kinds))
+		return false;
+	raise(h, EXC_BREAKPOINT, vaddr);
 	return true;
 }
 
@@ -323,7 +342,10 @@ static bool watched_hit(struct hart *h, uint64_t vaddr, unsigned size, bool writ
  * does for plain loads and stores (they never trap as misaligned). */
 int mmu_load(struct hart *h, uint64_t vaddr, unsigned size, uint64_t *val)
 {
-	if (h->dbg && watched_hit(h, vaddr, size, false, 0, val))
+	if (trigger_hit(h, vaddr, size, TRIG_LOAD))
+		return MEM_EXC;
+	if ((h->dbg || h->trig.mem_armed) &&
+	    watched_hit(h, vaddr, size, false, 0, val))
 		return MEM_OK;
 	if (!(vaddr & (size - 1)))
 		return load_aligned(h, vaddr, size, val);
@@ -379,7 +401,10 @@ static int store_aligned(struct hart *h, uint64_t vaddr, unsigned size,
 int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val)
 {
 	uint64_t unused;
-	if (h->dbg && watched_hit(h, vaddr, size, true, val, &unused))
+	if (trigger_hit(h, vaddr, size, TRIG_STORE))
+		return MEM_EXC;
+	if ((h->dbg || h->trig.mem_armed) &&
+	    watched_hit(h, vaddr, size, true, val, &unused))
 		return MEM_OK;
 	if (!(vaddr & (size - 1)))
 		return store_aligned(h, vaddr, size, val);
@@ -413,9 +438,15 @@ int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size)
 	return MEM_END_TB;
 }
 
-void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
-		     uint64_t *paddr)
+void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size,
+		     enum mmu_atomic kind, uint64_t *paddr)
 {
+	bool lr = kind == MMU_AT_LR;
+	/* Sdtrig: an LR is a load, an SC a store, an AMO both; a trigger
+	 * outranks misalignment and translation faults ("Priority"). */
+	if (trigger_hit(h, vaddr, size, lr ? TRIG_LOAD : kind == MMU_AT_SC ?
+			TRIG_STORE : TRIG_LOAD | TRIG_STORE))
+		return NULL;
 	if (vaddr & (size - 1)) {
 		raise(h, lr ? EXC_LOAD_MISALIGNED : EXC_STORE_MISALIGNED, vaddr);
 		return NULL;

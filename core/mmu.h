@@ -35,20 +35,24 @@ int mmu_fetch_translate(struct hart *h, uint64_t vpc, uint64_t *ppc);
 int mmu_load(struct hart *h, uint64_t vaddr, unsigned size, uint64_t *val);
 int mmu_store(struct hart *h, uint64_t vaddr, unsigned size, uint64_t val);
 
+/* What an atomic instruction does to memory (guest triggers tell apart
+ * a load, a store and an AMO, which is both). */
+enum mmu_atomic { MMU_AT_AMO, MMU_AT_LR, MMU_AT_SC };
+
 /*
- * For AMO, LR and SC: translate (as a store unless lr) and return a host
+ * For AMO, LR and SC: translate (as a store unless LR) and return a host
  * pointer to naturally aligned RAM. NULL with the exception set otherwise.
  * *paddr receives the physical address (reservations are physical).
  */
-void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size, bool lr,
-		     uint64_t *paddr);
+void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size,
+		     enum mmu_atomic kind, uint64_t *paddr);
 
 /* A write of size bytes at paddr: invalidate translated code it touches. */
 int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size);
 
 void mmu_flush_tlb(struct hart *h);
-/* The debugger's watchpoints changed: mark the entries of watched pages
- * slow (kept, not flushed). */
+/* The debugger's watchpoints or the guest's load/store triggers changed:
+ * mark the entries of the pages they cover slow (kept, not flushed). */
 void mmu_debug_changed(struct hart *h);
 /* Write entries mapping the physical page of paddr (code was translated)
  * stop hitting the fast path; their translations stay. */

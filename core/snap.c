@@ -16,8 +16,11 @@
 #include "devices/rrv_ctl.h"
 #include "devices/uart.h"
 
-/* Bumped whenever a section's layout changes: an older rrv refuses it. */
-#define SNAP_LAYOUT 1
+/* Bumped whenever a section's layout changes: an older rrv refuses it.
+ * 2: a TRIGGER section per hart. Layout 1 still loads: its rrv had no
+ * trigger CSRs, so its harts' triggers were all disabled. */
+#define SNAP_LAYOUT 2
+#define SNAP_LAYOUT_OLDEST 1
 
 /* ---- buffers ---- */
 
@@ -231,10 +234,41 @@ static void apply_hart(struct hart *dst, const struct hart *src)
 	dst->in_wfi = src->in_wfi;
 	memcpy(dst->pmpcfg, src->pmpcfg, sizeof(dst->pmpcfg));
 	memcpy(dst->pmpaddr, src->pmpaddr, sizeof(dst->pmpaddr));
+	dst->trig = src->trig;
 	dst->insn_icount = dst->icount;
 	mmu_flush_tlb(dst);
 	hart_update_tlb_mode(dst);
 	tb_flush_all(dst);
+}
+
+/* The trigger module: its size first, so a different one is refused. */
+static void save_trig(struct snap_buf *b, const struct hart *h)
+{
+	size_t mark = snap_begin(b, SNAP_TRIGGER);
+	snap_put32(b, h->id);
+	snap_put32(b, TRIG_COUNT);
+	snap_put32(b, h->trig.tselect);
+	for (unsigned i = 0; i < TRIG_COUNT; i++) {
+		snap_put64(b, h->trig.tdata1[i]);
+		snap_put64(b, h->trig.tdata2[i]);
+	}
+	snap_end(b, mark);
+}
+
+static bool load_trig(struct snap_rd r, struct hart *h)
+{
+	struct trig_state *t = &h->trig;
+	if (snap_get32(&r) != h->id || snap_get32(&r) != TRIG_COUNT)
+		return false;
+	t->tselect = snap_get32(&r);
+	bool legal = t->tselect < TRIG_COUNT;
+	for (unsigned i = 0; i < TRIG_COUNT; i++) {
+		t->tdata1[i] = snap_get64(&r);
+		t->tdata2[i] = snap_get64(&r);
+		legal = legal && trigger_legal_tdata1(t->tdata1[i]) == t->tdata1[i];
+	}
+	trigger_refresh(t);
+	return legal && !r.bad && r.pos == r.len;
 }
 
 /*
@@ -428,6 +462,7 @@ int snap_save_state(struct machine *m, const uint8_t *extra_input,
 	snap_end(b, mark);
 	for (unsigned i = 0; i < m->nharts; i++) {
 		save_hart(b, m->harts[i]);
+		save_trig(b, m->harts[i]);
 		save_tlb(b, m, m->harts[i]);
 	}
 	save_devices(b, m);
@@ -474,7 +509,7 @@ static int read_machine_sec(const uint8_t *blob, size_t len, struct machine_sec 
 	ms->exit_code = snap_get32(&r);
 	if (ms->exit_reason > EXIT_SNAPSHOT)
 		r.bad = true;
-	if (r.bad || ms->layout != SNAP_LAYOUT || ms->nharts < 1 ||
+	if (r.bad || ms->layout < SNAP_LAYOUT_OLDEST || ms->nharts < 1 ||
 	    ms->nharts > MAX_HARTS || !ms->ram_size || (ms->ram_size & (PAGE_SIZE - 1))) {
 		snprintf(err, errlen, "damaged snapshot (MACHINE section)");
 		return -1;
@@ -554,6 +589,16 @@ static int plan_restore(const struct machine *m, const uint8_t *blob, size_t len
 			snprintf(err, errlen, "damaged snapshot (hart %u)", i);
 			return -1;
 		}
+	for (unsigned i = 0; i < m->nharts; i++) {
+		trigger_reset(&pl->harts[i].trig);
+		if (pl->ms.layout < 2)
+			continue;
+		if (!snap_section(blob, len, SNAP_TRIGGER, i, &r, &broken) ||
+		    !load_trig(r, &pl->harts[i])) {
+			snprintf(err, errlen, "damaged snapshot (triggers of hart %u)", i);
+			return -1;
+		}
+	}
 	/* No TLB section: the TLBs start empty (a snapshot taken where
 	 * none were filled yet, e.g. by a test tool). */
 	for (unsigned i = 0; i < m->nharts; i++)
@@ -627,6 +672,10 @@ int snap_restore_state(struct machine *m, const uint8_t *blob, size_t len,
 		apply_hart(m->harts[i], &pl.harts[i]);
 		if (snap_section(blob, len, SNAP_TLB, i, &r, &broken))
 			load_tlb(r, m, m->harts[i], true);
+		/* The saved entries carry the source's slow marks; make
+		 * sure those of pages a trigger covers are there. */
+		if (m->harts[i]->trig.mem_armed)
+			mmu_debug_changed(m->harts[i]);
 	}
 	pthread_mutex_lock(&m->io_lock);
 	machine_set_mtime(m, pl.dev.mtime);

@@ -10,6 +10,7 @@
 #include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/mmu.h"
+#include "core/trigger.h"
 
 #define TB_ARENA_SIZE (32u << 20)
 #define TB_HASH_BITS 15
@@ -260,6 +261,9 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
 		/* A debugger breakpoint starts a block of its own. */
 		if (n && h->dbg && hdbg_is_break(h, pc))
 			break;
+		/* So does a guest execute trigger's address (core/trigger.h). */
+		if (n && h->trig.exec_armed && trigger_exec_addr(h, pc))
+			break;
 		uint32_t raw = (uint32_t)gmem_read(p, 2);
 		if (decode_len((uint16_t)raw) == 4) {
 			if (((pc + 2) & ~PAGE_MASK) == 0) {
@@ -364,6 +368,10 @@ struct tb *tb_lookup(struct hart *h, uint64_t pc)
 bool tb_may_chain(const struct hart *h, const struct tb *from, const struct tb *to)
 {
 	if (from->flags != to->flags)
+		return false;
+	/* A block at an execute trigger's address is entered only through
+	 * the lookup, which checks the trigger. */
+	if (h->trig.exec_armed && trigger_exec_addr(h, to->vpc))
 		return false;
 	/* Record and replay cut blocks at different places, so a page change
 	 * must consult the fetch TLB whether or not a chain exists: only
