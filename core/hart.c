@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/exec.h"
+#include "core/fpu_fast.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 #include "core/tb.h"
@@ -32,6 +33,7 @@ struct hart *hart_new(struct machine *m, unsigned id)
 	pthread_mutex_init(&h->wfi_lock, NULL);
 	pthread_cond_init(&h->wfi_cond, NULL);
 	h->icount_limit = UINT64_MAX;
+	h->fpu_soft = m->cfg.fpu_soft || !fpu_fast_host_ok();
 	trigger_reset(&h->trig);
 	return h;
 }

@@ -104,6 +104,10 @@ struct hart {
 	uint64_t insn_icount;
 	bool leave_tb;
 
+	/* Every FP operation through fpu.c, none through the host-FPU fast
+	 * path (--fpu soft, or a host FPU unfit for it): same results. */
+	bool fpu_soft;
+
 	/* The exception a slow path raised, for the executor to take. */
 	uint64_t exc_cause, exc_tval;
 

@@ -68,6 +68,7 @@ struct machine_config {
 	uint64_t max_insns;    /* per hart; 0 = unlimited */
 	int input_fd;          /* UART input source, -1 = none */
 	int output_fd;         /* UART output sink */
+	bool fpu_soft;         /* --fpu soft: no host-FPU fast path */
 	/* Hang watchdogs (seconds of host time, 0 = off): no progress (no
 	 * hart retires an instruction or takes an interrupt), no console
 	 * output. */

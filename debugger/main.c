@@ -64,6 +64,8 @@ static const char usage_run[] =
 "                     interrupt\n"
 "  --hang-output S    stop as a hang after S seconds without console output\n"
 "  --stats            print instruction counts and speed on stderr at exit\n"
+"  --fpu soft|fast    FP arithmetic in software only, or on the host FPU\n"
+"                     where provably identical (default fast; same results)\n"
 "  -h, --help         show this text\n"
 "\n"
 "exit status (how the run ended; README.md, \"Exit status\"):\n"
@@ -154,7 +156,7 @@ double cli_now(void)
 enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
        OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS, OPT_INITRD, OPT_APPEND,
        OPT_DTB, OPT_OUTPUT, OPT_SAVE_SNAP, OPT_SNAP_ON, OPT_STOP_AFTER,
-       OPT_RESTORE };
+       OPT_RESTORE, OPT_FPU };
 
 /* Apart from the list above: other helpers add options there. */
 enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
@@ -198,6 +200,7 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "snapshot-on", required_argument, NULL, OPT_SNAP_ON },
 		{ "stop-after-snapshot", no_argument, NULL, OPT_STOP_AFTER },
 		{ "restore", required_argument, NULL, OPT_RESTORE },
+		{ "fpu", required_argument, NULL, OPT_FPU },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -269,6 +272,12 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		case OPT_SNAP_ON: o->snapshot_on = optarg; break;
 		case OPT_STOP_AFTER: o->stop_after_snapshot = true; break;
 		case OPT_RESTORE: o->restore = optarg; break;
+		case OPT_FPU:
+			if (strcmp(optarg, "soft") && strcmp(optarg, "fast"))
+				return usage_error("--fpu takes soft or fast, not '%s'",
+						   optarg);
+			o->cfg.fpu_soft = !strcmp(optarg, "soft");
+			break;
 		case 'h':
 			fputs(dump ? usage_dumpdtb : mode == PARSE_RECORD ?
 			      usage_record : usage_run, stdout);
