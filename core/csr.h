@@ -20,6 +20,13 @@ enum csr_op { CSR_OP_W, CSR_OP_S, CSR_OP_C };
 bool csr_access(struct hart *h, unsigned csr, enum csr_op op, uint64_t operand,
 		bool do_read, bool do_write, uint64_t *old);
 
+/*
+ * A debugger's read of a CSR: no privilege checks and no side effects. The
+ * time CSR is an input (recorded, not derived from the state), so it is not
+ * available here. false when the CSR does not exist.
+ */
+bool csr_peek(const struct hart *h, unsigned csr, uint64_t *v);
+
 /* mstatus as read (SD derived from FS). */
 uint64_t csr_mstatus_read(const struct hart *h);
 

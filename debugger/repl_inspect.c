@@ -12,6 +12,7 @@
 #include "debugger/backtrace.h"
 #include "debugger/dinfo.h"
 #include "debugger/disasm.h"
+#include "debugger/regs.h"
 #include "debugger/symbols.h"
 #include "logs/trace.h"
 #include "replay/engine.h"
@@ -60,67 +61,11 @@ struct hart *dbg_cur(struct dbg_session *s)
 	return rpl_machine(s->e)->harts[s->hart];
 }
 
-/* A CSR the debugger shows, read from the hart without side effects. */
-static bool csr_value(const struct hart *h, const char *name, uint64_t *v)
-{
-	static const struct { const char *n; size_t off; } fields[] = {
-#define F(x) { #x, offsetof(struct hart, x) }
-		F(mstatus), F(medeleg), F(mideleg), F(mie), F(mip), F(mtvec),
-		F(mscratch), F(mepc), F(mcause), F(mtval), F(stvec), F(sscratch),
-		F(sepc), F(scause), F(stval), F(satp), F(mcounteren),
-		F(scounteren), F(menvcfg), F(senvcfg), F(mcountinhibit),
-#undef F
-	};
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (!strcmp(name, fields[i].n)) {
-			memcpy(v, (const uint8_t *)h + fields[i].off, 8);
-			return true;
-		}
-	if (!strcmp(name, "sstatus"))
-		*v = h->mstatus & 0x80000003000de762ull;
-	else if (!strcmp(name, "sie"))
-		*v = h->mie & h->mideleg;
-	else if (!strcmp(name, "sip"))
-		*v = h->mip & h->mideleg;
-	else if (!strcmp(name, "fflags"))
-		*v = h->fflags;
-	else if (!strcmp(name, "frm"))
-		*v = h->frm;
-	else if (!strcmp(name, "fcsr"))
-		*v = h->frm << 5 | h->fflags;
-	else if (!strcmp(name, "mhartid"))
-		*v = h->id;
-	else if (!strcmp(name, "instret") || !strcmp(name, "minstret"))
-		*v = hart_instret(h);
-	else if (!strcmp(name, "cycle") || !strcmp(name, "mcycle"))
-		*v = h->icount + h->mcycle_off;
-	else if (!strcmp(name, "priv"))
-		*v = h->priv;
-	else
-		return false;
-	return true;
-}
-
 /* $reg, a register or CSR name: its value. */
 bool dbg_reg_value(const struct hart *h, const char *name, uint64_t *v)
 {
-	if (*name == '$')
-		name++;
-	if (!strcmp(name, "pc")) {
-		*v = h->pc;
-		return true;
-	}
-	int r = dis_xreg_by_name(name);
-	if (r >= 0) {
-		*v = r ? h->x[r] : 0;
-		return true;
-	}
-	r = dis_freg_by_name(name);
-	if (r >= 0) {
-		*v = h->f[r];
-		return true;
-	}
-	return csr_value(h, name, v);
+	struct dbg_reg r;
+	return dbg_reg_find(name, &r) && dbg_reg_read(h, &r, v);
 }
 
 /* A location: $reg, a symbol[+off], a number, *expr. */
@@ -257,18 +202,13 @@ static void info_registers(struct dbg_session *s, const char *args, bool all)
 	fprintf(s->out, "%-10s %s\n", "priv", priv_name(h->priv));
 	if (!all)
 		return;
-	for (unsigned r = 0; r < 32; r++)
-		print_reg(s, dis_freg_name(r), h->f[r]);
-	static const char *const csrs[] = {
-		"mstatus", "misa", "mie", "mip", "mtvec", "mepc", "mcause", "mtval",
-		"mscratch", "medeleg", "mideleg", "sstatus", "sie", "sip", "stvec",
-		"sepc", "scause", "stval", "sscratch", "satp", "fflags", "frm", "fcsr",
-		"mhartid", "instret",
-	};
-	for (size_t i = 0; i < sizeof(csrs) / sizeof(csrs[0]); i++) {
+	/* f registers and every CSR the core implements, in gdb's order. */
+	struct dbg_reg r;
+	unsigned cur = DBG_GDB_F0;
+	while (dbg_reg_next(h, &cur, &r)) {
 		uint64_t v;
-		if (dbg_reg_value(h, csrs[i], &v))
-			print_reg(s, csrs[i], v);
+		if (r.kind != DBG_REG_PRIV && dbg_reg_read(h, &r, &v))
+			print_reg(s, r.name, v);
 	}
 }
 
