@@ -2,8 +2,9 @@
  * engine.c: the time-travel engine: moving harts forward and backward over
  * a trace (see engine.h).
  *
- * Every movement leaves every hart "clean": between two rr_replay_step
- * calls of its coroutine, never inside an instruction. A hart's position
+ * A forward movement leaves every hart "clean": between two rr_replay_step
+ * calls of its coroutine, not inside an instruction (settle); going back
+ * may leave one waiting inside an instruction (below). A hart's position
  * is its icount and the number of its events applied (seq); its state
  * there is a function of the trace alone. Moving hart i to an icount makes
  * the harts it waits for run just far enough (pull). Going back restores
@@ -11,7 +12,11 @@
  * every hart limited to it; a hart that would have to wait for an event
  * beyond another hart's limit (it depended on an undone instruction) has
  * its own limit lowered to before the waiting instruction, and the run is
- * made again.
+ * made again. A hart lowered so may have given events away while it
+ * waited inside that instruction (answering revocations); a hart that
+ * needs those lets it start the instruction and stay waiting inside it
+ * (inside_ok), rather than going back too: reverse-stepi then moves only
+ * the harts that really depended on the undone instructions.
  */
 #include "replay/engine.h"
 
@@ -47,6 +52,7 @@ uint64_t rpl_pos_time(const struct rpl_pos *p)
 struct machine *rpl_machine(struct rpl *e) { return e->m; }
 struct trace_reader *rpl_trace(struct rpl *e) { return e->tr; }
 unsigned rpl_nharts(const struct rpl *e) { return e->n; }
+void rpl_set_console_fd(struct rpl *e, int fd) { e->m->cfg.output_fd = fd; }
 
 void rpl_position(const struct rpl *e, struct rpl_pos *out)
 {
@@ -234,11 +240,14 @@ static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 			/* A scan may let b start its instruction at the limit
 			 * (it waited inside it when the position was taken: the
 			 * events it gave away there are part of that position). */
-			bool inside_limit = e->scanning && insn && ev_ic == e->limit[b];
+			bool inside_limit = (e->scanning || e->inside_ok[b]) && insn &&
+					    ev_ic == e->limit[b];
 			if (t > e->limit[b] && !inside_limit) {
 				/* x depends on an instruction of b that is undone. */
 				e->blocked_hart = x;
 				e->blocked_at = rh->h->insn_icount;
+				e->blocked_inside = insn && ev_ic == e->limit[b] && !e->inside_ok[b] ?
+						    (int)b : -1;
 				return RUN_BLOCKED;
 			}
 			e->pulled |= 1ull << b;
@@ -382,7 +391,8 @@ static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints
 				continue;
 			uint64_t cap = lim && lim->icount[i] < e->end.icount[i] ?
 				       lim->icount[i] : UINT64_MAX;
-			if (h->icount >= cap && !e->rr->harts[i]->waiting)
+			if (h->icount >= cap && (!e->rr->harts[i]->waiting ||
+						 (lim && e->inside_ok[i])))
 				continue;
 			all_there = false;
 			uint64_t t = (h->icount / ROUND + 1) * ROUND;
@@ -499,6 +509,7 @@ static int restore(struct rpl *e, const struct rpl_pos *target)
 static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *from,
 		 struct rpl_stop *st)
 {
+	memset(e->inside_ok, 0, sizeof(e->inside_ok));
 	for (unsigned attempt = 0; attempt < 4 * e->n + 4; attempt++) {
 		e->have_hit = false;
 		/* Not after `from` (a scan's start), nor after the target:
@@ -550,11 +561,19 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 					r = run_hart_to_seq(e, i, target->seq[i], st);
 		for (unsigned i = 0; i < e->n; i++)
 			e->limit[i] = UINT64_MAX;
-		if (r != RUN_BLOCKED)
+		if (r != RUN_BLOCKED) {
+			memset(e->inside_ok, 0, sizeof(e->inside_ok));
 			return r;
+		}
 		/* Go back to before the instruction that waited; a wait at a
 		 * boundary (a safe point's ACQUIRE) belongs to the first stop
 		 * at that icount, so before the previous instruction. */
+		if (e->blocked_inside >= 0) {
+			/* x needs what b gave away while it waited inside the
+			 * instruction at its limit: let b start it. */
+			e->inside_ok[e->blocked_inside] = true;
+			continue;
+		}
 		unsigned b = e->blocked_hart;
 		struct rr_hart *rh = e->rr->harts[b];
 		uint64_t at = e->blocked_at;
@@ -563,6 +582,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 		for (unsigned i = 0; i < e->n; i++)
 			target->seq[i] = 0;
 	}
+	memset(e->inside_ok, 0, sizeof(e->inside_ok));
 	snprintf(st->detail, sizeof(st->detail), "no consistent position found");
 	return RUN_DIVERGED;
 }
@@ -646,7 +666,6 @@ void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
 	e->pulled = 0;
-	struct hart *h = e->m->harts[hart];
 	if (finished(e, hart)) {
 		st->why = RPL_STOP_END;
 		st->hart = hart;
@@ -655,7 +674,9 @@ void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 	struct rpl_pos before;
 	rpl_position(e, &before);
 	step_over_breakpoints(e);
-	int r = run_hart_to(e, hart, h->icount + n, st);
+	/* From the position's icount: a hart waiting inside an instruction
+	 * stands before it (its h->icount counts the whole block). */
+	int r = run_hart_to(e, hart, before.icount[hart] + n, st);
 	settle(e, r == RUN_HIT ? (int)st->hart : (int)hart);
 	stop_at_result(e, r, st);
 	st->hart = r == RUN_HIT ? st->hart : hart;

@@ -49,6 +49,8 @@ void rpl_end_position(const struct rpl *e, struct rpl_pos *out);
 /* Per-hart state words for `info harts`. */
 enum rpl_hart_state { RPL_RUNNING, RPL_WFI, RPL_ENDED };
 enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart);
+/* Where the guest's console output goes (stdout unless changed). */
+void rpl_set_console_fd(struct rpl *e, int fd);
 /* A digest of the whole machine: every hart's registers and all of RAM. */
 uint64_t rpl_state_digest(struct rpl *e);
 

@@ -53,6 +53,11 @@ struct rpl {
 	uint64_t pulled;
 	volatile sig_atomic_t interrupt;
 	bool scanning;              /* reverse scan: record hits, go on */
+	/* reach(): harts lowered to an instruction they waited inside, whose
+	 * events given away while waiting others may still need: they may
+	 * start that instruction and stay waiting inside it. */
+	bool inside_ok[MAX_HARTS];
+	int blocked_inside;         /* the hart that would have to, or -1 */
 	struct rpl_pos last_hit;
 	struct rpl_stop last_stop;
 	bool have_hit;
