@@ -2,8 +2,9 @@
 #
 # `make` builds build/rrv. `make test` installs what is missing, builds, runs
 # the unit tests and every test fragment listed in TEST_TARGETS (mk/*.mk).
-# Variants: `make asan` (unit tests under ASan+UBSan), `make tsan` (SMP guests
-# under ThreadSanitizer). Each variant builds into its own folder.
+# Variants: `make asan` (unit tests and the GDB protocol robustness test
+# under ASan+UBSan), `make tsan` (SMP guests under ThreadSanitizer). Each
+# variant builds into its own folder.
 
 BUILD    ?= build
 CC       ?= cc
@@ -86,7 +87,7 @@ test: deps
 
 asan: deps
 	$(MAKE) BUILD=build/asan OPT=-O1 \
-	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit
+	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit gdb-robust-test
 
 tsan: deps
 	$(MAKE) BUILD=build/tsan OPT=-O1 SANITIZE=-fsanitize=thread \

@@ -11,6 +11,7 @@
 
 #include "debugger/cli.h"
 #include "debugger/dinfo.h"
+#include "debugger/gdb_replay.h"
 #include "debugger/repl.h"
 #include "debugger/symbols.h"
 #include "logs/trace.h"
@@ -29,6 +30,9 @@ static const char usage_debug[] =
 "  -ex CMD         run CMD first (repeatable, in order)\n"
 "  -x FILE         run the commands in FILE first\n"
 "  --batch         run the -ex/-x commands and exit (no prompt)\n"
+"  --gdb [HOST:]PORT  serve gdb instead of the prompt (127.0.0.1 unless\n"
+"                  HOST is given; PORT 0 picks one); --gdb - speaks the\n"
+"                  protocol on stdin/stdout (target remote | rrv debug ...)\n"
 "  -h, --help      this text\n"
 "\n"
 "When standard input is not a terminal, commands are read one per line and\n"
@@ -194,7 +198,7 @@ static void scripted(struct dbg_session *s)
 
 int dbg_cmd_debug(int argc, char **argv)
 {
-	const char *symbols = NULL, *trace = NULL;
+	const char *symbols = NULL, *trace = NULL, *gdb = NULL;
 	const char **script = calloc((size_t)argc + 1, sizeof(*script));
 	bool *is_file = calloc((size_t)argc + 1, sizeof(*is_file));
 	unsigned nscript = 0;
@@ -210,6 +214,8 @@ int dbg_cmd_debug(int argc, char **argv)
 			goto out;
 		} else if (!strcmp(a, "--batch") || !strcmp(a, "-batch")) {
 			batch = true;
+		} else if (!strcmp(a, "--gdb") && i + 1 < argc) {
+			gdb = argv[++i];
 		} else if ((!strcmp(a, "-ex") || !strcmp(a, "-x") || !strcmp(a, "--symbols")) &&
 			   i + 1 < argc) {
 			if (!strcmp(a, "--symbols")) {
@@ -220,7 +226,8 @@ int dbg_cmd_debug(int argc, char **argv)
 			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "rrv: %s '%s' (see `rrv debug --help`)\n",
-				strcmp(a, "-ex") && strcmp(a, "-x") && strcmp(a, "--symbols") ?
+				strcmp(a, "-ex") && strcmp(a, "-x") && strcmp(a, "--symbols") &&
+				strcmp(a, "--gdb") ?
 				"unknown option" : "missing value for", a);
 			goto out;
 		} else if (trace) {
@@ -253,13 +260,22 @@ int dbg_cmd_debug(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_sigint };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
+	if (gdb && !strcmp(gdb, "-")) {
+		/* stdout is the protocol: the guest's console and the -ex
+		 * commands' output go to stderr. */
+		rpl_set_console_fd(e, STDERR_FILENO);
+		s.out = stderr;
+	}
 	for (unsigned k = 0; k < nscript && !s.quit; k++) {
 		if (is_file[k])
 			run_file(&s, script[k]);
 		else
 			dbg_exec(&s, script[k]);
 	}
-	if (!batch && !s.quit) {
+	int gdb_status = 0;
+	if (gdb && !s.quit)
+		gdb_status = dbg_gdb_serve_trace(&s, gdb);
+	else if (!batch && !s.quit) {
 		if (isatty(STDIN_FILENO))
 			interactive(&s);
 		else
@@ -270,7 +286,7 @@ int dbg_cmd_debug(int argc, char **argv)
 	dinfo_free(dwarf);
 	sym_free(syms);
 	rpl_close(e);
-	status = 0;
+	status = gdb_status;
 out:
 	free(script);
 	free(is_file);

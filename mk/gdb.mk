@@ -1,0 +1,14 @@
+# gdb.mk: the GDB server (debugger/gdb_*.c) driven by Debian's gdb-multiarch,
+# and its robustness against bad packets (run by `make asan` on an ASan+UBSan
+# rrv).
+
+.PHONY: gdb-test gdb-robust-test
+gdb-test: $(RRV) guests
+	@python3 tests/gdb/gdb_test.py $(RRV) $(BUILD)/guests $(BUILD)/gdb-test
+
+TEST_TARGETS += gdb-test
+
+gdb-robust-test: $(RRV) guests
+	@mkdir -p $(BUILD)/gdb-robust
+	@$(RRV) record -o $(BUILD)/gdb-robust/amo.rrv --smp 2 $(BUILD)/guests/amo_counter.elf >/dev/null
+	@python3 tests/gdb/gdb_robust.py $(RRV) $(BUILD)/gdb-robust/amo.rrv 300
