@@ -51,7 +51,8 @@ static bool reserve(struct snap_buf *b, size_t more)
 
 void snap_put(struct snap_buf *b, const void *data, size_t len)
 {
-	if (!reserve(b, len))
+	/* Empty sections pass NULL: memcpy must not see it. */
+	if (!len || !reserve(b, len))
 		return;
 	memcpy(b->p + b->len, data, len);
 	b->len += len;
