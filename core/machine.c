@@ -749,8 +749,18 @@ static void watchdog_tick(struct machine *m, struct watchdog *w)
 		w->out_ns = now;
 	}
 	const struct machine_config *c = &m->cfg;
-	if (c->hang_timeout > 0 && (double)(now - w->progress_ns) >= c->hang_timeout * 1e9)
+	double still = (double)(now - w->progress_ns);
+	if (c->hang_timeout > 0 && still >= c->hang_timeout * 1e9) {
 		hang(m, "progress", c->hang_timeout);
+	} else if (c->hang_timeout > 0 && still >= c->hang_timeout * 0.5e9) {
+		/* A hart publishes its progress after each exec_run, which
+		 * may run a million instructions: on a slow host (sanitizers)
+		 * that can take longer than the timeout. A kick makes a
+		 * running hart return at its next block boundary and publish;
+		 * a hart asleep in WFI wakes, finds nothing, sleeps again. */
+		for (unsigned i = 0; i < m->nharts; i++)
+			hart_kick(m->harts[i]);
+	}
 	else if (c->hang_output > 0 && (double)(now - w->out_ns) >= c->hang_output * 1e9)
 		hang(m, "output", c->hang_output);
 	pthread_mutex_lock(&m->io_lock);
