@@ -345,12 +345,12 @@ static inline bool fpu_try_fma_d(uint64_t a, uint64_t b, uint64_t c, bool neg_pr
 		return false;
 	if ((!fpuf_zero_d(vb) && !fpuf_safe_d(vb)) || fpuf_exp_d(vb) > 0x7fc)
 		return false;
-	double ph = x * y, pl = fma(x, y, -ph);
-	double d = v - z;
+	double ph = x * y, d = v - z;
 	bool v_big = (vb & ~FPUF_SIGN_D) >= (c & ~FPUF_SIGN_D);
 	double ed = v_big ? fpuf_fast2sum_err_d(v, -z, d) : fpuf_fast2sum_err_d(-z, v, d);
 
-	if (ph != d || pl != ed)
+	/* pl = fma(x, y, -ph) only when the high parts leave it open. */
+	if (ph != d || fma(x, y, -ph) != ed)
 		*fl |= FPU_NX;
 	*r = vb;
 	return true;
