@@ -42,7 +42,7 @@ replay() {
 	fi
 }
 
-for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39 trap_storm; do
+for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39 trap_storm rv64mi_trigger; do
 	for smp in 2 4; do
 		name=$spec-smp$smp
 		extra=

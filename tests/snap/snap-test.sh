@@ -49,7 +49,7 @@ check_restore() {
 	ok "$name $tag$*"
 }
 
-for spec in amo_counter lrsc_lock ipi_pingpong uart_echo timer_irq trap_storm smode_sv39 racy_counter; do
+for spec in amo_counter lrsc_lock ipi_pingpong uart_echo timer_irq trap_storm smode_sv39 racy_counter rv64mi_trigger; do
 	for smp in 2 4; do
 		name=$spec-smp$smp
 		extra=
