@@ -16,7 +16,8 @@
  * is the soft path's, and calls fpu_X otherwise. fpu_try_X is the proof
  * alone: it returns false (and writes nothing) when it cannot decide.
  *
- * What makes the host's answer the soft path's:
+ * What makes the host's answer the soft path's (§ numbers are IEEE
+ * 754-2008's unless they name the RISC-V spec):
  * - IEEE 754-2008 §4.3, §5.4.1: +, -, *, /, sqrt and fusedMultiplyAdd are
  *   correctly rounded, so in round-to-nearest-even (the host's mode; checked
  *   by fpu_fast_host_ok) the host computes the value round_pack() does, as
@@ -24,15 +25,17 @@
  *   host's mode is never changed, and RMM does not exist there.
  * - Operands must be zero or normal (no NaN, infinity or subnormal): every
  *   invalid case (inf-inf, 0*inf, x/0, sqrt of a negative) and the NaN rules
- *   of RISC-V (canonical NaN, F spec §11.3) stay in fpu.c.
+ *   of RISC-V (canonical NaN: unprivileged spec 20191213 §11.3) stay in
+ *   fpu.c.
  * - Results must be zero, from a case shown exact below, or have a
  *   magnitude strictly between the smallest normal and infinity. A finite
  *   RNE result never overflowed (§7.4: overflow rounds to infinity in RNE).
  *   A result of exactly the smallest normal may still be tiny: RISC-V
- *   detects tininess after rounding (F spec §11.6, IEEE §7.5), i.e. to the
- *   precision with an unbounded exponent, where a value just below 2^emin
- *   rounds to a number below it while the host rounds it up to 2^emin. Any
- *   larger result is not tiny either way, so UF cannot be raised.
+ *   detects tininess after rounding (same spec §11.4; IEEE §7.5), i.e.
+ *   rounding to the precision with an unbounded exponent, where a value
+ *   just below 2^emin rounds to a number below it while the host rounds it
+ *   up to 2^emin. Any larger result is not tiny either way, so UF cannot
+ *   be raised.
  * - Inexact (NX) is decided exactly, by an error-free transformation or an
  *   integer product of significands, so the fast path works whatever the
  *   accrued flags are. OF/UF/DZ/NV are excluded by the checks above.
