@@ -62,7 +62,11 @@
 	mret;                                                             \
 1:
 
+	/* No compressed code: every label is 4-byte aligned without
+	 * padding (mtvec needs it; padding reads as data to objdump). */
+	.option	norvc
 	.text
+	.align	2
 	.globl	main
 main:
 	bnez	a0, worker
@@ -351,7 +355,6 @@ worker:
 	j	3b
 	.option pop
 
-	/* (Aligned with compressed padding allowed: mtvec needs 4.) */
 	.align	2
 w_trap:
 	csrr	t5, mcause
