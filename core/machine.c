@@ -486,11 +486,30 @@ static bool stopping(const struct machine *m)
  * parked (a hart still inside an instruction may be waiting for one before
  * it can reach its own safe point), hence the short timed waits.
  */
+/* A short wait on the pause's condition (lock held). */
+static void park_wait(struct machine_pause *p)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 1000000;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+}
+
 bool machine_park(struct hart *h)
 {
 	struct machine *m = h->m;
 	struct machine_pause *p = &m->pause;
 	pthread_mutex_lock(&p->lock);
+	/* A new pause waits until every hart has left the last one: a hart
+	 * let go first could otherwise park again, count the ones still on
+	 * their way out as parked, and take while they run (gdb's breakpoint
+	 * hits pause again at once). */
+	while (p->draining && !stopping(m))
+		park_wait(p);
 	uint64_t gen = p->gen;
 	if (++p->parked == m->nharts) {
 		pthread_mutex_unlock(&p->lock);
@@ -501,17 +520,11 @@ bool machine_park(struct hart *h)
 		pthread_mutex_lock(&p->lock);
 		atomic_store_explicit(&p->requested, 0, memory_order_release);
 		p->gen++;
+		p->draining = m->nharts;
 		pthread_cond_broadcast(&p->cond);
 	}
 	while (p->gen == gen && !stopping(m)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+		park_wait(p);
 		if (h->rr && p->gen == gen) {
 			pthread_mutex_unlock(&p->lock);
 			m->hooks->parked(h);
@@ -519,6 +532,8 @@ bool machine_park(struct hart *h)
 		}
 	}
 	p->parked--;
+	if (p->draining && --p->draining == 0)
+		pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	return !stopping(m);
 }

@@ -45,6 +45,7 @@ struct machine_pause {
 	pthread_mutex_t lock;        /* parked, gen */
 	pthread_cond_t cond;
 	unsigned parked;
+	unsigned draining;           /* harts yet to leave the last pause */
 	uint64_t gen;                /* bumped when a pause ends */
 	machine_pause_fn take;       /* NULL: triggers are ignored */
 	void *ctx;

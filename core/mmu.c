@@ -526,3 +526,37 @@ void mmu_drop_write_page(struct hart *h, uint64_t paddr)
 				e->tag |= TLB_SLOW;
 		}
 }
+
+bool mmu_debug_translate(const struct hart *h, uint64_t vaddr, uint64_t *paddr)
+{
+	unsigned priv = h->priv;
+	if (h->mstatus & MSTATUS_MPRV)
+		priv = (unsigned)((h->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+	if (priv == PRV_M || (h->satp >> 60) != 8) {
+		*paddr = vaddr;
+		return true;
+	}
+	/* Sv39, read-only: the debugger sets no A/D bits. */
+	if ((uint64_t)((int64_t)(vaddr << 25) >> 25) != vaddr)
+		return false;
+	uint64_t base = (h->satp & ((1ull << 44) - 1)) << PAGE_SHIFT;
+	for (int level = 2; level >= 0; level--) {
+		uint64_t idx = (vaddr >> (PAGE_SHIFT + 9 * level)) & 511;
+		bool wr;
+		const uint8_t *p = machine_phys_ptr(h->m, base + idx * 8, 8, &wr);
+		if (!p)
+			return false;
+		uint64_t pte;
+		memcpy(&pte, p, 8);
+		if (!(pte & 1) || (!(pte & 2) && (pte & 4)))
+			return false;
+		uint64_t ppn = (pte >> 10) & ((1ull << 44) - 1);
+		if (pte & (2 | 8)) {
+			uint64_t off_mask = (1ull << (PAGE_SHIFT + 9 * level)) - 1;
+			*paddr = ((ppn << PAGE_SHIFT) & ~off_mask) | (vaddr & off_mask);
+			return true;
+		}
+		base = ppn << PAGE_SHIFT;
+	}
+	return false;
+}

@@ -51,6 +51,9 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size,
 int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size);
 
 void mmu_flush_tlb(struct hart *h);
+/* A debugger's translation of vaddr for h's current data accesses (MPRV
+ * honoured, Sv39): no A/D bits set, no TLB filled, no trap. */
+bool mmu_debug_translate(const struct hart *h, uint64_t vaddr, uint64_t *paddr);
 /* The debugger's watchpoints or the guest's load/store triggers changed:
  * mark the entries of the pages they cover slow (kept, not flushed). */
 void mmu_debug_changed(struct hart *h);
