@@ -6,6 +6,7 @@
 
 #include "core/exec.h"
 #include "core/fpu_fast.h"
+#include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 #include "core/tb.h"
@@ -171,6 +172,13 @@ void *hart_thread(void *arg)
 		if (icount_trigger && h->icount >= p->at_icount) {
 			p->fired = true;
 			machine_request_pause(m);
+		}
+		/* A debugger's breakpoint or watchpoint (rrv run --gdb): every
+		 * hart stops, this one before anything else happens to it. */
+		if (h->dbg && h->dbg->hit) {
+			machine_request_pause(m);
+			if (!machine_park(h))
+				break;
 		}
 	}
 	return NULL;

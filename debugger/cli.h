@@ -18,6 +18,9 @@ struct run_opts {
 	const char *save_snapshot, *snapshot_on, *restore;
 	bool stop_after_snapshot;
 	bool smp_given, memory_given;
+	/* run --gdb [HOST:]PORT [--wait] */
+	const char *gdb;
+	bool gdb_wait;
 };
 
 enum parse_mode { PARSE_RUN, PARSE_DUMP, PARSE_RECORD };

@@ -13,6 +13,7 @@
 #include "core/hart.h"
 #include "core/machine.h"
 #include "debugger/cli.h"
+#include "debugger/gdb_live.h"
 #include "debugger/cmd_snap.h"
 #include "debugger/crash_handler.h"
 #include "replay/rr_snap.h"
@@ -66,6 +67,9 @@ static const char usage_run[] =
 "  --stats            print instruction counts and speed on stderr at exit\n"
 "  --fpu soft|fast    FP arithmetic in software only, or on the host FPU\n"
 "                     where provably identical (default fast; same results)\n"
+"  --gdb [HOST:]PORT  serve gdb (127.0.0.1 unless HOST is given): every hart\n"
+"                     stops when gdb connects; forward debugging only\n"
+"  --wait             with --gdb: no instruction before gdb continues\n"
 "  -h, --help         show this text\n"
 "\n"
 "exit status (how the run ended; README.md, \"Exit status\"):\n"
@@ -156,7 +160,7 @@ double cli_now(void)
 enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
        OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS, OPT_INITRD, OPT_APPEND,
        OPT_DTB, OPT_OUTPUT, OPT_SAVE_SNAP, OPT_SNAP_ON, OPT_STOP_AFTER,
-       OPT_RESTORE, OPT_FPU };
+       OPT_RESTORE, OPT_FPU, OPT_GDB, OPT_WAIT };
 
 /* Apart from the list above: other helpers add options there. */
 enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
@@ -201,6 +205,8 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "stop-after-snapshot", no_argument, NULL, OPT_STOP_AFTER },
 		{ "restore", required_argument, NULL, OPT_RESTORE },
 		{ "fpu", required_argument, NULL, OPT_FPU },
+		{ "gdb", required_argument, NULL, OPT_GDB },
+		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -277,6 +283,16 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 				return usage_error("--fpu takes soft or fast, not '%s'",
 						   optarg);
 			o->cfg.fpu_soft = !strcmp(optarg, "soft");
+			break;
+		case OPT_GDB:
+		case OPT_WAIT:
+			if (mode != PARSE_RUN)
+				return usage_error("%s", "--gdb/--wait are for `rrv run` "
+						   "(a trace is debugged with `rrv debug --gdb`)");
+			if (c == OPT_GDB)
+				o->gdb = optarg;
+			else
+				o->gdb_wait = true;
 			break;
 		case 'h':
 			fputs(dump ? usage_dumpdtb : mode == PARSE_RECORD ?
@@ -450,8 +466,25 @@ static int cmd_run(int argc, char **argv)
 		machine_free(m);
 		return r;
 	}
+	struct gdb_live *gdb = NULL;
+	if (o.gdb && (o.save_snapshot || o.snapshot_on)) {
+		fprintf(stderr, "rrv: --gdb and snapshots do not go together\n");
+		machine_free(m);
+		return RRV_EXIT_USAGE;
+	}
+	if (o.gdb_wait && !o.gdb) {
+		fprintf(stderr, "rrv: --wait is for --gdb\n");
+		machine_free(m);
+		return RRV_EXIT_USAGE;
+	}
+	if (o.gdb && !(gdb = gdb_live_start(m, o.gdb, o.gdb_wait, err, sizeof(err)))) {
+		fprintf(stderr, "rrv: %s\n", err);
+		machine_free(m);
+		return RRV_EXIT_USAGE;
+	}
 	double t0 = cli_now();
 	int status = machine_run(m, o.timeout);
+	gdb_live_finish(gdb);
 	crash_handlers_remove();
 	snap_cli_report(&snap);
 	if (snap.failed)

@@ -15,12 +15,20 @@ about the same trace:
      `reverse-stepi` at the start says "No more reverse-execution history";
      `continue` to the end says so too;
   4. `monitor when`, `monitor info harts`, `monitor goto`;
-  5. the protocol on stdin/stdout (`target remote | rrv debug --gdb - T`).
+  5. the protocol on stdin/stdout (`target remote | rrv debug --gdb - T`);
+  6. live: the same gdb script against `qemu-system-riscv64 -M virt -s -S`
+     and `rrv run --gdb PORT --wait` on a single-hart guest stops at the
+     same breakpoint with the same registers (QEMU is the reference for
+     the packets); on 2 harts a watchpoint, stepping and continuing to
+     the guest's exit;
+  7. gdb's interrupt byte stops a running continue (trace and live).
 """
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 
 RRV, GDIR, OUT = sys.argv[1], sys.argv[2], sys.argv[3]
 GDB = os.environ.get("GDB", "gdb-multiarch")
@@ -56,10 +64,11 @@ def record(name, elf, smp):
 
 
 class Server:
-    """`rrv debug --gdb 0 TRACE`: the port it chose, read from stderr."""
+    """`rrv debug --gdb 0 TRACE` (or another rrv command serving gdb): the
+    port it chose, read from stderr."""
 
-    def __init__(self, trace):
-        self.p = subprocess.Popen([RRV, "debug", "--gdb", "0", trace],
+    def __init__(self, trace, argv=None):
+        self.p = subprocess.Popen(argv or [RRV, "debug", "--gdb", "0", trace],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         self.port = None
@@ -216,6 +225,131 @@ def main():
           "target remote | rrv debug --gdb - TRACE: threads and a breakpoint")
 
 
+# ---- 6. live, against QEMU ----
+DTB_WINDOWS = ((0x8fe00000, 0x90000000), (0x87e00000, 0x88000000))  # rrv, QEMU (256M/128M RAM)
+
+
+def reg_lines(out):
+    return {l.split()[0]: int(l.split()[1], 16) for l in out.splitlines()
+            if re.match(r"^[a-z][a-z0-9]*\s+0x[0-9a-f]+\s", l)}
+
+
+def live_vs_qemu():
+    elf = f"{GDIR}/hello.elf"
+    script = ["break main", "continue", "info registers", "stepi", "stepi", "info registers",
+              "p $mstatus", "p/x $misa", "x/8xw $pc", "bt"]
+    s = Server(None, [RRV, "run", "--gdb", "0", "--wait", elf])
+    if not check(s.port is not None, "rrv run --gdb 0 --wait listens"):
+        return
+    ours = gdb(elf, f"127.0.0.1:{s.port}", script + ["kill"], "live-rrv")
+    s.wait()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        qport = probe.getsockname()[1]
+    q = subprocess.Popen(["qemu-system-riscv64", "-M", "virt", "-bios", "none", "-nographic",
+                          "-monitor", "none", "-serial", "null", "-smp", "1", "-kernel", elf,
+                          "-gdb", f"tcp:127.0.0.1:{qport}", "-S"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(1.0)
+    ref = gdb(elf, f"127.0.0.1:{qport}", script + ["kill"], "live-qemu")
+    try:
+        q.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        q.kill()
+    check(re.search(r"Breakpoint 1, main", ours) is not None and
+          re.search(r"Breakpoint 1, main", ref) is not None,
+          "rrv run --gdb --wait and QEMU -s -S stop at the same breakpoint (main)")
+    # Register by register, both stops; only pointers into the device tree
+    # may differ (the DTB sits at the top of RAM on each board).
+    halves_ours, halves_ref = ours.split("stepi", 1), ref.split("stepi", 1)
+    same, differ = True, []
+    for a, b in zip(halves_ours, halves_ref):
+        ra, rb = reg_lines(a), reg_lines(b)
+        for name in sorted(set(ra) | set(rb)):
+            va, vb = ra.get(name), rb.get(name)
+            if va == vb:
+                continue
+            dtb = va is not None and vb is not None and \
+                DTB_WINDOWS[0][0] <= va < DTB_WINDOWS[0][1] and DTB_WINDOWS[1][0] <= vb < DTB_WINDOWS[1][1]
+            if not dtb:
+                same = False
+                differ.append(f"{name}: rrv {va and hex(va)} qemu {vb and hex(vb)}")
+    check(same and len(reg_lines(halves_ours[0])) >= 32,
+          f"... with the same registers at both stops ({len(reg_lines(halves_ours[0]))} compared; "
+          f"differ: {differ[:6]})")
+    mo = re.search(r"^\$1 = (-?\d+)", ours, re.M)
+    mq = re.search(r"^\$1 = (-?\d+)", ref, re.M)
+    check(mo is not None and mq is not None and mo.group(1) == mq.group(1),
+          f"p $mstatus agrees with QEMU ({mo and mo.group(1)} vs {mq and mq.group(1)})")
+    xo = re.findall(r"^0x[0-9a-f]+ <main\+?\d*>:\s+(.*)$", ours, re.M)
+    xq = re.findall(r"^0x[0-9a-f]+ <main\+?\d*>:\s+(.*)$", ref, re.M)
+    check(xo and xo == xq, "x/8xw $pc reads the same code")
+
+
+def live_smp():
+    elf = f"{GDIR}/racy_counter.elf"
+    s = Server(None, [RRV, "run", "--gdb", "0", "--wait", "--smp", "2", elf])
+    if not check(s.port is not None, "rrv run --gdb on 2 harts listens"):
+        return
+    out = gdb(elf, f"127.0.0.1:{s.port}", [
+        "info threads", "break main", "continue", "watch counter", "continue", "continue",
+        "delete", "stepi", "info registers pc", "continue"], "live-smp")
+    rc = s.wait()
+    check(len(set(re.findall(r'Thread \d+ "hart (\d+)"', out))) == 2, "live: info threads lists 2 harts")
+    w = re.findall(r"Hardware watchpoint 2: counter\s+Old value = (\d+)\s+New value = (\d+)", out)
+    check(len(w) == 2 and all(int(n) == int(o) + 1 for o, n in w),
+          f"live: a write watchpoint on counter stops twice with old/new values ({w})")
+    check("exited normally" in out and rc == 0,
+          f"live: continue runs to the guest's exit; gdb sees it (rrv exit {rc})")
+
+
+# ---- 7. the interrupt byte ----
+def frame(payload):
+    return b"$" + payload + b"#" + b"%02x" % (sum(payload) & 0xff)
+
+
+def read_packet(sock, timeout=60):
+    sock.settimeout(timeout)
+    buf = b""
+    while True:
+        m = re.search(rb"\$([^#]*)#[0-9a-f]{2}", buf)
+        if m:
+            return m.group(1).decode("latin-1")
+        d = sock.recv(4096)
+        if not d:
+            return None
+        buf += d
+
+
+def interrupt(argv, name, delay):
+    s = Server(None, argv)
+    if not check(s.port is not None, f"{name}: listens"):
+        return
+    sock = socket.create_connection(("127.0.0.1", s.port), timeout=60)
+    sock.sendall(frame(b"QStartNoAckMode"))
+    read_packet(sock)
+    sock.sendall(b"+" + frame(b"vCont;c"))
+    time.sleep(delay)
+    t0 = time.time()
+    sock.sendall(b"\x03")
+    reply = read_packet(sock)
+    dt = time.time() - t0
+    check(reply is not None and reply.startswith("T02"),
+          f"{name}: 0x03 stops a running continue: {reply!r} after {dt:.2f} s")
+    sock.sendall(frame(b"k"))
+    sock.close()
+    s.wait()
+
+
 main()
+live_vs_qemu()
+live_smp()
+# A guest that spins until --timeout: seconds of replay to interrupt.
+long_trace = os.path.join(OUT, "spin.rrv")
+r = subprocess.run([RRV, "record", "-o", long_trace, "--timeout", "1", f"{GDIR}/triage_spin.elf"],
+                   capture_output=True, text=True, timeout=120)
+if check(r.returncode == 124, f"a spinning guest recorded for 1 s (exit {r.returncode})"):
+    interrupt([RRV, "debug", "--gdb", "0", long_trace], "rrv debug --gdb", 0.2)
+interrupt([RRV, "run", "--gdb", "0", "--smp", "2", f"{GDIR}/idle_wfi.elf"], "rrv run --gdb", 0.5)
 print(f"gdb-test: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
