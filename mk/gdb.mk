@@ -8,6 +8,14 @@ gdb-test: $(RRV) guests
 
 TEST_TARGETS += gdb-test
 
+# The threaded parts (live harts stopped and resumed by gdb's thread, the
+# interrupt watcher) under ThreadSanitizer.
+.PHONY: tsan-gdb-test
+tsan-gdb-test: $(RRV) guests
+	@GDB_TEST_ONLY=live python3 tests/gdb/gdb_test.py $(RRV) $(BUILD)/guests $(BUILD)/gdb-test
+
+TSAN_TARGETS += tsan-gdb-test
+
 gdb-robust-test: $(RRV) guests
 	@mkdir -p $(BUILD)/gdb-robust
 	@$(RRV) record -o $(BUILD)/gdb-robust/amo.rrv --smp 2 $(BUILD)/guests/amo_counter.elf >/dev/null

@@ -268,7 +268,7 @@ static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 					return RUN_OK;
 				continue; /* cannot happen: t was beyond it */
 			} else {
-				if (e->interrupt && root)
+				if (atomic_load_explicit(&e->interrupt, memory_order_relaxed) && root)
 					return RUN_INTERRUPTED;
 				uint64_t q = t - h->icount;
 				rh->quantum = q > ROUND ? ROUND : q;
@@ -481,7 +481,7 @@ static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
 		break;
 	}
 	st->pulled = e->pulled;
-	e->interrupt = 0;
+	atomic_store_explicit(&e->interrupt, 0, memory_order_relaxed);
 	e->move_start = 0;
 	if (e->progress)
 		e->progress(e->progress_ctx, 0, 0); /* done: clear the line */
@@ -899,7 +899,7 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
 
 void rpl_interrupt(struct rpl *e)
 {
-	e->interrupt = 1;
+	atomic_store_explicit(&e->interrupt, 1, memory_order_relaxed);
 }
 
 /* ---- opening ---- */

@@ -3,6 +3,7 @@
 #define RRV_REPLAY_ENGINE_INTERNAL_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -51,7 +52,10 @@ struct rpl {
 	unsigned blocked_hart;
 	uint64_t blocked_at;
 	uint64_t pulled;
-	volatile sig_atomic_t interrupt;
+	/* Set by rpl_interrupt from any thread or a signal handler (a
+	 * lock-free atomic is async-signal-safe); relaxed: it only asks the
+	 * movement to stop soon and orders nothing else. */
+	_Atomic int interrupt;
 	bool scanning;              /* reverse scan: record hits, go on */
 	/* reach(): harts lowered to an instruction they waited inside, whose
 	 * events given away while waiting others may still need: they may
