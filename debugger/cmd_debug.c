@@ -14,6 +14,7 @@
 #include "debugger/gdb_replay.h"
 #include "debugger/repl.h"
 #include "debugger/symbols.h"
+#include "debugger/trace_symbols.h"
 #include "logs/trace.h"
 #include "replay/engine.h"
 
@@ -95,45 +96,6 @@ static char **complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1;
 	return rl_completion_matches(text, complete_gen);
-}
-
-/* Symbols: every ELF image of the trace; a raw kernel image's kallsyms.
- * The ELF images' DWARF (lines, CFI) goes to d. */
-static void load_symbols(struct sym_table *t, struct dinfo *d, struct trace_reader *tr,
-			 const char *extra)
-{
-	char err[256];
-	for (unsigned i = 0; i < trace_nimages(tr); i++) {
-		const struct trace_image *im = trace_image(tr, i);
-		if (im->len >= 4 && !memcmp(im->data, "\177ELF", 4)) {
-			if (sym_add_elf(t, im->data, im->len, 0, err, sizeof(err)) < 0)
-				fprintf(stderr, "rrv: symbols of %s: %s\n", im->name, err);
-			if (d && dinfo_add_elf(d, im->data, im->len, 0, err, sizeof(err)) < 0)
-				fprintf(stderr, "rrv: DWARF of %s: %s\n", im->name, err);
-			continue;
-		}
-		size_t n;
-		if (!strcmp(im->name, "kernel") &&
-		    sym_add_kallsyms(t, im->data, im->len, &n, err, sizeof(err)) == 0)
-			fprintf(stderr, "rrv: %zu kernel symbols from the image's kallsyms\n", n);
-	}
-	if (!extra)
-		return;
-	size_t len;
-	char *buf = (char *)cli_read_file(extra, &len, err, sizeof(err));
-	if (!buf) {
-		fprintf(stderr, "rrv: %s\n", err);
-		return;
-	}
-	int r = len >= 4 && !memcmp(buf, "\177ELF", 4) ?
-		sym_add_elf(t, buf, len, 0, err, sizeof(err)) :
-		sym_add_system_map(t, buf, len, err, sizeof(err));
-	if (r < 0)
-		fprintf(stderr, "rrv: %s: %s\n", extra, err);
-	if (r == 0 && d && len >= 4 && !memcmp(buf, "\177ELF", 4) &&
-	    dinfo_add_elf(d, buf, len, 0, err, sizeof(err)) < 0)
-		fprintf(stderr, "rrv: DWARF of %s: %s\n", extra, err);
-	free(buf);
 }
 
 static int run_file(struct dbg_session *s, const char *path)
@@ -250,7 +212,7 @@ int dbg_cmd_debug(int argc, char **argv)
 	}
 	struct sym_table *syms = sym_new();
 	struct dinfo *dwarf = dinfo_new();
-	load_symbols(syms, dwarf, rpl_trace(e), symbols);
+	dbg_load_symbols(syms, dwarf, rpl_trace(e), symbols, false);
 	struct dbg_session s = { .e = e, .syms = syms, .dwarf = dwarf, .out = stdout };
 	static bool progress_shown;
 	if (isatty(STDERR_FILENO))
