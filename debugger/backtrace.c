@@ -191,6 +191,22 @@ unsigned bt_walk(struct rpl *e, unsigned hart, struct dinfo *di, const struct sy
 	return bt_unwind(di, syms, &r, h->pc, read_hart, &m, out, max);
 }
 
+void bt_locate(const struct sym_table *syms, struct dinfo *di, const struct bt_frame *fr,
+	       unsigned i, struct bt_loc *out)
+{
+	uint64_t at = i ? fr->pc - 1 : fr->pc;
+	struct dinfo_loc loc;
+	*out = (struct bt_loc){ 0 };
+	if (syms && sym_lookup_addr(syms, at, &out->sym, &out->off))
+		out->off += fr->pc - at;
+	else
+		out->sym = NULL;
+	if (di && dinfo_line(di, at, &loc)) {
+		out->file = loc.file;
+		out->line = loc.line;
+	}
+}
+
 const char *bt_how_name(enum bt_how how)
 {
 	static const char *const names[] = { "pc", "cfi", "fp", "ra" };

@@ -44,6 +44,22 @@ unsigned bt_unwind(struct dinfo *di, const struct sym_table *syms, const struct 
 unsigned bt_walk(struct rpl *e, unsigned hart, struct dinfo *di, const struct sym_table *syms,
 		 struct bt_frame *out, unsigned max);
 
+/*
+ * Where frame i of a walk is: its symbol and offset, and file:line when
+ * the DWARF has it. A return address (i > 0) is looked up at pc-1, so a
+ * call that ends a function is not blamed on the next one; off is still
+ * counted from the symbol to the pc itself. sym is NULL when no symbol
+ * contains the address, file NULL without line information.
+ */
+struct bt_loc {
+	const char *sym;
+	uint64_t off;
+	const char *file;
+	unsigned line;
+};
+void bt_locate(const struct sym_table *syms, struct dinfo *di, const struct bt_frame *fr,
+	       unsigned i, struct bt_loc *out);
+
 /* "pc", "cfi", "fp", "ra". */
 const char *bt_how_name(enum bt_how how);
 

@@ -434,18 +434,14 @@ void dbg_repl_bt(struct dbg_session *s, const char *args)
 	unsigned n = bt_walk(s->e, s->hart, s->dwarf, s->syms, fr, 64);
 	char sym[160], src[256];
 	for (unsigned i = 0; i < n; i++) {
-		/* A return address is named after the call before it (pc-1):
-		 * a call that ends a function is not blamed on the next one. */
-		const char *name;
-		uint64_t off;
-		uint64_t at = i ? fr[i].pc - 1 : fr[i].pc;
-		struct dinfo_loc loc;
-		if (sym_lookup_addr(s->syms, at, &name, &off))
-			snprintf(sym, sizeof(sym), "%s+%" PRIu64, name, off + (fr[i].pc - at));
+		struct bt_loc loc;
+		bt_locate(s->syms, s->dwarf, &fr[i], i, &loc);
+		if (loc.sym)
+			snprintf(sym, sizeof(sym), "%s+%" PRIu64, loc.sym, loc.off);
 		else
 			snprintf(sym, sizeof(sym), "??");
 		src[0] = 0;
-		if (s->dwarf && dinfo_line(s->dwarf, at, &loc))
+		if (loc.file)
 			snprintf(src, sizeof(src), " at %s:%u", loc.file, loc.line);
 		/* How a caller was found says how far to trust it: CFI is
 		 * exact, a frame record or the ra register a heuristic. */
