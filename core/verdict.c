@@ -175,7 +175,7 @@ void verdict_parse(const char *text, struct verdict *v)
 	}
 }
 
-static const char *exc_name(uint64_t cause)
+const char *verdict_exception_name(uint64_t cause)
 {
 	static const char *const n[16] = {
 		"instruction address misaligned", "instruction access fault",
@@ -210,7 +210,7 @@ void verdict_describe(const struct verdict *v, char *buf, size_t len)
 		snprintf(buf, len, "trap loop on hart %u: exception %" PRIu64 " (%s) at pc %#"
 			 PRIx64 " (tval %#" PRIx64 ") taken %" PRIu64 " times in a row "
 			 "without the instruction retiring, at icount %" PRIu64,
-			 v->hart, v->cause, exc_name(v->cause), v->pc, v->tval,
+			 v->hart, v->cause, verdict_exception_name(v->cause), v->pc, v->tval,
 			 v->repeats, v->icount);
 		break;
 	case VERDICT_HANG:

@@ -75,6 +75,10 @@ void verdict_parse(const char *text, struct verdict *v);
  * (illegal instruction) at pc 0x80000010 taken 10000 times in a row". */
 void verdict_describe(const struct verdict *v, char *buf, size_t len);
 
+/* "illegal instruction", "load access fault", ... for an exception cause
+ * (mcause without the interrupt bit); "exception" for causes without one. */
+const char *verdict_exception_name(uint64_t cause);
+
 /* The exit status of `rrv run` / `rrv record` for v. */
 int verdict_exit_status(const struct verdict *v);
 
