@@ -46,6 +46,11 @@ struct trace_writer;
 struct rr;
 int cli_arm_signals(struct machine *m, struct trace_writer *w, const struct rr *rr);
 
+/* A trace event's details as `rrv events` prints them after its kind
+ * (" page 0x80001000 W after 1:12"); returns the length. */
+struct trace_event;
+size_t cli_event_text(const struct trace_event *e, char *buf, size_t len);
+
 /* Usage text lines for the snapshot options (run, record). */
 extern const char cli_snapshot_usage[];
 

@@ -1,12 +1,14 @@
 /* cmd_trace.c: `rrv info` and `rrv events`: reading a trace file. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
+#include "core/machine.h"
 #include "core/verdict.h"
 #include "logs/trace.h"
 #include "replay/rr_trace.h"
@@ -20,56 +22,101 @@ static struct trace_reader *open_or_say(const char *path)
 	return r;
 }
 
-static void print_event(unsigned hart, uint64_t seq, const struct trace_event *e)
+/* snprintf at buf + *o, never past len (a full buffer stays terminated). */
+static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t len, size_t *o, const char *fmt, ...)
 {
-	printf("hart %u seq %" PRIu64 " icount %" PRIu64 " %-8s%s", hart, seq,
-	       e->icount, trace_kind_name(e->kind), e->insn ? " [insn]" : "");
+	if (*o >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *o, len - *o, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*o = *o + (size_t)n < len ? *o + (size_t)n : len - 1;
+}
+
+size_t cli_event_text(const struct trace_event *e, char *buf, size_t len)
+{
+	size_t o = 0;
+	if (len)
+		buf[0] = 0;
 	switch (e->kind) {
 	case TRACE_EV_ACQUIRE:
 		if (e->page == TRACE_PAGE_IO)
-			printf(" io %s", e->mode == 2 ? "W" : "R");
+			add(buf, len, &o, " io %s", e->mode == 2 ? "W" : "R");
 		else
-			printf(" page %#" PRIx64 " %s", e->page << 12, e->mode == 2 ? "W" : "R");
+			add(buf, len, &o, " page %#" PRIx64 " %s", e->page << 12, e->mode == 2 ? "W" : "R");
 		for (uint32_t i = 0; i < e->ndeps; i++)
-			printf("%s%u:%" PRIu64, i ? "," : " after ", e->deps[i].hart, e->deps[i].seq);
+			add(buf, len, &o, "%s%u:%" PRIu64, i ? "," : " after ", e->deps[i].hart,
+			    e->deps[i].seq);
 		break;
 	case TRACE_EV_RELEASE:
 		if (e->page == TRACE_PAGE_IO)
-			printf(" io");
+			add(buf, len, &o, " io");
 		else
-			printf(" page %#" PRIx64, e->page << 12);
-		printf(" keep %s", e->mode ? "R" : "none");
+			add(buf, len, &o, " page %#" PRIx64, e->page << 12);
+		add(buf, len, &o, " keep %s", e->mode ? "R" : "none");
 		break;
 	case TRACE_EV_ATOMIC:
-		printf(" %s at %#" PRIx64 " %s", e->op == 1 ? "amo" : e->op == 2 ? "lr" : "sc",
-		       e->addr, e->success ? "ok" : "failed");
+		add(buf, len, &o, " %s at %#" PRIx64 " %s",
+		    e->op == 1 ? "amo" : e->op == 2 ? "lr" : "sc", e->addr, e->success ? "ok" : "failed");
 		break;
-	case TRACE_EV_MIP: printf(" mip %#" PRIx64, e->value); break;
-	case TRACE_EV_IRQ: printf(" cause %#" PRIx64 " pc %#" PRIx64, e->value, e->addr); break;
-	case TRACE_EV_TIME: printf(" %" PRIu64, e->value); break;
+	case TRACE_EV_MIP: add(buf, len, &o, " mip %#" PRIx64, e->value); break;
+	case TRACE_EV_IRQ:
+		add(buf, len, &o, " cause %#" PRIx64 " pc %#" PRIx64, e->value, e->addr);
+		break;
+	case TRACE_EV_TIME: add(buf, len, &o, " %" PRIu64, e->value); break;
 	case TRACE_EV_INPUT:
-		printf(" %u bytes \"", e->len);
-		for (uint32_t i = 0; i < e->len; i++)
-			printf(e->bytes[i] >= 32 && e->bytes[i] < 127 && e->bytes[i] != '"' &&
-			       e->bytes[i] != '\\' ? "%c" : "\\x%02x", e->bytes[i]);
-		printf("\"");
+		add(buf, len, &o, " %u bytes \"", e->len);
+		for (uint32_t i = 0; i < e->len && i < TRACE_MAX_INPUT; i++)
+			add(buf, len, &o, e->bytes[i] >= 32 && e->bytes[i] < 127 && e->bytes[i] != '"' &&
+			    e->bytes[i] != '\\' ? "%c" : "\\x%02x", e->bytes[i]);
+		add(buf, len, &o, "\"");
 		break;
-	case TRACE_EV_CC_INVAL:
-		if (e->page == TRACE_PAGE_ALL)
-			printf(" all");
-		else
-			printf(" page %#" PRIx64, e->page << 12);
+	case TRACE_EV_CC_INVAL: {
 		static const char *const why[] = { "?", "store", "fence.i", "sfence.vma", "revoked", "cache full" };
-		printf(" (%s)", e->op < 6 ? why[e->op] : "?");
+		if (e->page == TRACE_PAGE_ALL)
+			add(buf, len, &o, " all");
+		else
+			add(buf, len, &o, " page %#" PRIx64, e->page << 12);
+		add(buf, len, &o, " (%s)", e->op < 6 ? why[e->op] : "?");
 		break;
-	case TRACE_EV_DIGEST: printf(" %#018" PRIx64, e->value); break;
-	case TRACE_EV_END: printf(" reason %u exit %" PRId64, e->op, (int64_t)e->value); break;
+	}
+	case TRACE_EV_DIGEST: add(buf, len, &o, " %#018" PRIx64, e->value); break;
+	case TRACE_EV_END:
+		add(buf, len, &o, " reason %u exit %" PRId64, e->op, (int64_t)e->value);
+		break;
 	case TRACE_EV_TRAP:
-		printf(" cause %#" PRIx64 " pc %#" PRIx64 " x%u", e->value, e->addr, e->len);
+		add(buf, len, &o, " cause %#" PRIx64 " pc %#" PRIx64 " x%u", e->value, e->addr, e->len);
 		break;
 	default: break;
 	}
-	printf("\n");
+	return o;
+}
+
+static void print_event(unsigned hart, uint64_t seq, const struct trace_event *e)
+{
+	char text[1600];
+	cli_event_text(e, text, sizeof(text));
+	printf("hart %u seq %" PRIu64 " icount %" PRIu64 " %-8s%s%s\n", hart, seq,
+	       e->icount, trace_kind_name(e->kind), e->insn ? " [insn]" : "", text);
+}
+
+/* The machine's end reasons (core/machine.h's enum machine_exit, END's
+ * reason byte) in words. */
+static const char *end_reason_name(unsigned reason)
+{
+	static const char *const names[] = {
+		[EXIT_NONE] = "none", [EXIT_GUEST] = "guest exit", [EXIT_RESET] = "guest reset",
+		[EXIT_TIMEOUT] = "timeout", [EXIT_INSN_LIMIT] = "instruction limit",
+		[EXIT_ERROR] = "emulator error", [EXIT_USER] = "user quit (Ctrl-A x)",
+		[EXIT_SNAPSHOT] = "stopped after a snapshot", [EXIT_TRAP_LOOP] = "trap loop",
+		[EXIT_HANG] = "hang", [EXIT_SIGNAL] = "interrupted by a signal",
+		[EXIT_GUEST_CRASH] = "guest kernel crash", [EXIT_RRV_CRASH] = "rrv crashed",
+	};
+	return reason < sizeof(names) / sizeof(names[0]) && names[reason] ? names[reason] : "unknown";
 }
 
 /* "verdict: <name>: <description>", then a crash's text, indented. */
@@ -162,8 +209,9 @@ int dbg_cmd_info(int argc, char **argv)
 	}
 	struct trace_end end;
 	if (trace_end_info(r, &end))
-		printf("end: reason %u, exit status %d, %" PRIu64 " bytes of output (hash %#" PRIx64 ")\n",
-		       end.reason, end.exit_code, end.output_bytes, end.output_hash);
+		printf("end: %s (reason %u), exit status %d, %" PRIu64 " bytes of output "
+		       "(hash %#" PRIx64 ")\n", end_reason_name(end.reason), end.reason,
+		       end.exit_code, end.output_bytes, end.output_hash);
 	print_verdict(r);
 	trace_close(r);
 	return status;
