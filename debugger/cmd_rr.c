@@ -213,6 +213,11 @@ int dbg_cmd_record(int argc, char **argv)
 		status = 1;
 	}
 	crash_handlers_remove();
+	/* The writer's count stops before the last flush, INDEX and END:
+	 * the file's own size is what a user sees. */
+	struct stat sb;
+	if (stat(o.output, &sb) == 0)
+		file_bytes = (uint64_t)sb.st_size;
 	free(end);
 	free(v);
 	uint64_t insns = 0;
