@@ -438,18 +438,14 @@ static void set_armed(struct rpl *e, bool armed)
  * and stop at the next boundary, so every hart is clean: positions are
  * plain, and a checkpoint can be taken.
  */
-static void settle(struct rpl *e, int stopped)
+/* Waiting harts finish their instruction within the limits; with
+ * below_limit, a hart whose instruction is at its limit stays inside. */
+static void finish_waiters(struct rpl *e, bool below_limit)
 {
-	/* The hart that stopped stays exactly where it is; the others may
-	 * run as far as the waiters need. */
-	uint64_t saved[MAX_HARTS];
-	for (unsigned i = 0; i < e->n; i++)
-		saved[i] = e->limit[i];
-	if (stopped >= 0)
-		e->limit[stopped] = e->m->harts[stopped]->icount;
 	for (unsigned i = 0; i < e->n; i++) {
 		struct rr_hart *rh = e->rr->harts[i];
-		if (!rh->waiting || finished(e, i))
+		if (!rh->waiting || finished(e, i) ||
+		    (below_limit && rh->h->insn_icount >= e->limit[i]))
 			continue;
 		rh->stop_soon = true;
 		atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
@@ -460,8 +456,30 @@ static void settle(struct rpl *e, int stopped)
 		e->scanning = scanning;
 		clear_hit(e, i);
 	}
+}
+
+static void settle(struct rpl *e, int stopped)
+{
+	/* The hart that stopped stays exactly where it is; the others may
+	 * run as far as the waiters need. */
+	uint64_t saved[MAX_HARTS];
+	for (unsigned i = 0; i < e->n; i++)
+		saved[i] = e->limit[i];
+	if (stopped >= 0)
+		e->limit[stopped] = e->m->harts[stopped]->icount;
+	finish_waiters(e, false);
 	for (unsigned i = 0; i < e->n; i++)
 		e->limit[i] = saved[i];
+}
+
+/* Limits for running to target: a hart going to its end runs until its
+ * stream ends (it may end inside a WFI, which takes events without
+ * retiring). */
+static void limit_to(struct rpl *e, const struct rpl_pos *target)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		e->limit[i] = target->icount[i] >= e->end.icount[i] ? UINT64_MAX :
+			      target->icount[i];
 }
 
 static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
@@ -539,20 +557,25 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 		}
 		int r = RUN_OK;
 		if (far > CLOSE && !e->scanning) {
-			for (unsigned i = 0; i < e->n; i++)
-				e->limit[i] = mid.icount[i];
+			/* Each hart runs to its mid point, but may be pulled
+			 * up to its target: a cut at mid for the pulls too
+			 * would leave harts blocked far before it. */
+			limit_to(e, target);
 			r = run_rounds(e, &mid, !e->scanning, st);
-			if (r == RUN_OK && engine_all_clean(e)) {
+			/* Per-hart cuts leave harts waiting inside instructions
+			 * (for each other's events past the cut): they finish
+			 * them within the target's limits, so the checkpoint
+			 * here can be taken (positions with a waiting hart
+			 * cannot be saved). */
+			if (r == RUN_OK || r == RUN_BLOCKED)
+				finish_waiters(e, true);
+			if ((r == RUN_OK || r == RUN_BLOCKED) && !diverged(e) && engine_all_clean(e)) {
 				struct rpl_pos here;
 				rpl_position(e, &here);
 				ckpt_take(e->ck, e->m, e->rr, &here, false);
 			}
 		}
-		/* A hart going to its end runs until its stream ends: it may
-		 * end inside a WFI, which takes events without retiring. */
-		for (unsigned i = 0; i < e->n; i++)
-			e->limit[i] = target->icount[i] >= e->end.icount[i] ? UINT64_MAX :
-				      target->icount[i];
+		limit_to(e, target);
 		if (r == RUN_OK || r == RUN_BLOCKED)
 			r = run_rounds(e, target, false, st);
 		if (r == RUN_OK)

@@ -46,7 +46,7 @@ for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq
 	for smp in 2 4; do
 		name=$spec-smp$smp
 		extra=
-		[ "$spec" = uart_echo ] && extra="--input $gdir/../../tests/guests/uart_echo.in"
+		[ "$spec" = uart_echo ] && extra="--input $(dirname "$0")/../guests/uart_echo.in"
 		# shellcheck disable=SC2086
 		record "$name" "$smp" $extra "$gdir/$spec.elf"
 		if [ "$rec_status" -ne 0 ]; then

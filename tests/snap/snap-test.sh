@@ -53,7 +53,7 @@ for spec in amo_counter lrsc_lock ipi_pingpong uart_echo timer_irq trap_storm sm
 	for smp in 2 4; do
 		name=$spec-smp$smp
 		extra=
-		[ "$spec" = uart_echo ] && extra="--input $gdir/../../tests/guests/uart_echo.in"
+		[ "$spec" = uart_echo ] && extra="--input $(dirname "$0")/../guests/uart_echo.in"
 		# shellcheck disable=SC2086
 		"$rrv" record -o "$out/$name.rrv" --smp "$smp" --timeout 120 $extra \
 			"$gdir/$spec.elf" >"$out/$name.rec.out" 2>"$out/$name.rec.err" </dev/null
