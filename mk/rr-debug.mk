@@ -13,6 +13,7 @@ debug-test: $(RRV) guests $(DEEP_FP_ELF)
 	python3 tests/debug/debug_test.py $(RRV) $(BUILD)/guests $(BUILD)/debug-test || st=1; \
 	python3 tests/debug/dwarf_test.py $(RRV) $(BUILD)/guests $(DEEP_FP_ELF) \
 	    $(BUILD)/dwarf-test || st=1; \
+	python3 tests/debug/repl_tty.py $(RRV) $(BUILD)/guests $(BUILD)/debug-tty || st=1; \
 	exit $$st
 
 TEST_TARGETS += debug-test
