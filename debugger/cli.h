@@ -18,6 +18,8 @@ struct run_opts {
 	const char *save_snapshot, *snapshot_on, *restore;
 	bool stop_after_snapshot;
 	bool smp_given, memory_given;
+	/* record --on-failure-only: keep the trace only if the run failed. */
+	bool on_failure_only;
 	/* run --gdb [HOST:]PORT [--wait] */
 	const char *gdb;
 	bool gdb_wait;
@@ -59,5 +61,9 @@ int dbg_cmd_replay(int argc, char **argv);
 int dbg_cmd_info(int argc, char **argv);
 int dbg_cmd_events(int argc, char **argv);
 int dbg_cmd_debug(int argc, char **argv);
+int dbg_cmd_triage(int argc, char **argv);
+/* The triage title of a trace (rrv record --on-failure-only); -1 when it
+ * cannot be read (the title then says why). */
+int dbg_triage_title(const char *path, char *title, size_t len);
 
 #endif /* RRV_DEBUGGER_CLI_H */

@@ -74,6 +74,21 @@ static void config_text(const struct run_opts *o, int argc, char **argv,
 			*p = ' ';
 }
 
+/* record --on-failure-only: a clean run (status 0) leaves no trace; a
+ * failed one says what failed and where its trace is. */
+static void keep_on_failure(const char *path, int status)
+{
+	if (!status) {
+		if (unlink(path) < 0)
+			fprintf(stderr, "rrv: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	char title[512];
+	dbg_triage_title(path, title, sizeof(title));
+	fprintf(stderr, "rrv: failure: %s\nrrv: trace kept: %s (rrv triage %s)\n", title, path,
+		path);
+}
+
 int dbg_cmd_record(int argc, char **argv)
 {
 	struct run_opts o;
@@ -233,6 +248,8 @@ int dbg_cmd_record(int argc, char **argv)
 	machine_free(m);
 	if (o.input)
 		close(o.cfg.input_fd);
+	if (o.on_failure_only)
+		keep_on_failure(o.output, status);
 	return status;
 }
 

@@ -31,6 +31,7 @@ static const char usage_main[] =
 "  record    run a guest and record it into a trace file\n"
 "  replay    replay a trace, in parallel or serialized, checking it\n"
 "  debug     step and continue forwards and backwards through a trace\n"
+"  triage    report how a recorded run ended, where, and what came before\n"
 "  info      summarize a trace file\n"
 "  events    list the events of a trace file\n"
 "  dumpdtb   write the generated device tree blob to a file\n"
@@ -91,7 +92,10 @@ static const char usage_record[] =
 "trace holds the loaded images too: `rrv replay TRACE` needs nothing else.\n"
 "\n"
 "options: -o, --output TRACE (required), and every `rrv run` option\n"
-"(see `rrv run --help`).\n"
+"(see `rrv run --help`), and:\n"
+"  --on-failure-only  keep TRACE only when the run fails (exit status not\n"
+"                     0): then print its `rrv triage` title and path on\n"
+"                     stderr; a clean run's trace is deleted (for CI)\n"
 "\n"
 "exit status: as `rrv run`; the trace's END records the same verdict\n"
 "(`rrv info TRACE` shows it).\n";
@@ -164,6 +168,7 @@ enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
 
 /* Apart from the list above: other helpers add options there. */
 enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
+enum { OPT_ON_FAILURE_ONLY = 768 };
 
 const char cli_snapshot_usage[] =
 "  --save-snapshot FILE   save the whole machine to FILE when --snapshot-on\n"
@@ -199,6 +204,7 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "hang-timeout", required_argument, NULL, OPT_HANG_TIMEOUT },
 		{ "hang-output", required_argument, NULL, OPT_HANG_OUTPUT },
+		{ "on-failure-only", no_argument, NULL, OPT_ON_FAILURE_ONLY },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "save-snapshot", required_argument, NULL, OPT_SAVE_SNAP },
 		{ "snapshot-on", required_argument, NULL, OPT_SNAP_ON },
@@ -274,6 +280,11 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 			*(c == OPT_HANG_TIMEOUT ? &o->cfg.hang_timeout : &o->cfg.hang_output) = s;
 			break;
 		}
+		case OPT_ON_FAILURE_ONLY:
+			if (mode != PARSE_RECORD)
+				return usage_error("%s", "--on-failure-only is for `rrv record`");
+			o->on_failure_only = true;
+			break;
 		case OPT_SAVE_SNAP: o->save_snapshot = optarg; break;
 		case OPT_SNAP_ON: o->snapshot_on = optarg; break;
 		case OPT_STOP_AFTER: o->stop_after_snapshot = true; break;
@@ -528,6 +539,8 @@ int main(int argc, char **argv)
 		return dbg_cmd_events(argc - 1, argv + 1);
 	if (!strcmp(cmd, "debug"))
 		return dbg_cmd_debug(argc - 1, argv + 1);
+	if (!strcmp(cmd, "triage"))
+		return dbg_cmd_triage(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			fputs(usage_run, stdout);

@@ -54,6 +54,12 @@ struct trace_reader *rpl_trace(struct rpl *e) { return e->tr; }
 unsigned rpl_nharts(const struct rpl *e) { return e->n; }
 void rpl_set_console_fd(struct rpl *e, int fd) { e->m->cfg.output_fd = fd; }
 
+void rpl_capture_console(struct rpl *e, int fd)
+{
+	e->m->cfg.output_fd = fd;
+	e->rr->hooks.mute_output = fd < 0;
+}
+
 void rpl_position(const struct rpl *e, struct rpl_pos *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -51,6 +51,9 @@ enum rpl_hart_state { RPL_RUNNING, RPL_WFI, RPL_ENDED };
 enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart);
 /* Where the guest's console output goes (stdout unless changed). */
 void rpl_set_console_fd(struct rpl *e, int fd);
+/* The engine mutes the console (going back replays output again): fd >= 0
+ * prints it to fd from now on, -1 mutes it again. */
+void rpl_capture_console(struct rpl *e, int fd);
 /* A digest of the whole machine: every hart's registers and all of RAM. */
 uint64_t rpl_state_digest(struct rpl *e);
 
