@@ -191,7 +191,8 @@ void exec_run(struct hart *h, uint64_t budget)
 	} while (0)
 	/* Before a slow path: the icount this instruction starts at, which
 	 * record/replay events inside it carry. */
-#define SYNC_IC() (h->insn_icount = h->icount - (entered - (unsigned)(op - tb->ops)))
+#define SYNC_IC() (h->insn_icount = h->icount - (entered - (unsigned)(op - tb->ops)), \
+		   h->insn_pc = op->pc)
 #define ILLEGAL_INSN() EXCEPTION(EXC_ILLEGAL, op->raw)
 	/* DESIGN.md §3: with exit_request set, the boundary before a memory
 	 * access is a safe point (one relaxed load beside the TLB lookup). */

@@ -102,6 +102,7 @@ struct hart {
 	 * at); and "leave the block after this instruction". */
 	struct rr_hart *rr;
 	uint64_t insn_icount;
+	uint64_t insn_pc;     /* its pc, for observers (set with it on slow paths) */
 	bool leave_tb;
 
 	/* Every FP operation through fpu.c, none through the host-FPU fast

@@ -76,6 +76,10 @@ struct machine_hooks {
 	void (*output)(void *ctx, uint8_t byte);
 	void (*host_input)(void *ctx, const uint8_t *buf, size_t n);
 	size_t (*host_input_room)(void *ctx);
+	/* Fault injection: the I/O thread's timer wants PLIC source src
+	 * raised (--inject spurious-irq); a hart does it at a safe point
+	 * and logs it, as with host input. */
+	void (*host_irq)(void *ctx, unsigned src);
 	void *ctx;
 
 	/* Replay: no asynchronous sources (no I/O thread, no device mip
@@ -89,6 +93,32 @@ struct machine_hooks {
 	 * (at most the number of harts) and thread i runs thread(m, i). */
 	void (*thread)(struct machine *m, unsigned i);
 	unsigned nthreads;
+};
+
+/*
+ * Watching a run from outside without changing it (`rrv irqs` replays a
+ * trace with one): set in m->obs before the run, read-only while it runs.
+ * Every call site tests m->obs first and lies off the fast paths (MMIO,
+ * trap entry, xRET, the replay's time values). Called by the thread of
+ * the hart concerned; mmio and line with io_lock held.
+ */
+struct machine_observer {
+	/* A device access, after the device saw it (val: what was written,
+	 * or what the read returned). */
+	void (*mmio)(void *ctx, struct hart *h, uint64_t paddr, unsigned size,
+		     uint64_t val, bool write);
+	/* PLIC source src: its line changed to level, or (injected) it was
+	 * made pending by fault injection. h: the hart in the I/O domain
+	 * (NULL if not known). */
+	void (*line)(void *ctx, struct hart *h, unsigned src, bool level,
+		     bool injected);
+	/* A trap was taken (h->priv is the mode it went to) from mode from. */
+	void (*trap)(void *ctx, struct hart *h, uint64_t cause, unsigned from);
+	/* An MRET or SRET executed in mode from. */
+	void (*xret)(void *ctx, struct hart *h, unsigned from);
+	/* The hart read the time (mtime) and got this value. */
+	void (*time)(void *ctx, struct hart *h, uint64_t mtime);
+	void *ctx;
 };
 
 #endif /* RRV_CORE_HOOKS_H */

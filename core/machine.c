@@ -149,6 +149,16 @@ static void uart_irq(void *ctx, int level)
 {
 	struct machine *m = ctx;
 	plic_set_irq(m->plic, UART_IRQ, level);
+	if (m->obs && m->obs->line)
+		m->obs->line(m->obs->ctx, m->io_hart, UART_IRQ, level, false);
+}
+
+bool machine_inject_irq(struct machine *m, struct hart *h, unsigned src)
+{
+	bool took = plic_inject(m->plic, src);
+	if (took && m->obs && m->obs->line)
+		m->obs->line(m->obs->ctx, h, src, true, true);
+	return took;
 }
 
 /* PLIC context 2h drives hart h's MEIP, context 2h+1 its SEIP. */
@@ -267,6 +277,8 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 		if (cfg->max_insns)
 			m->harts[i]->icount_limit = cfg->max_insns;
 	}
+	if (cfg->uart_stuck_irq)
+		uart_set_stuck_irq(m->uart, true);
 	memcpy(m->rom, bootrom_code, sizeof(bootrom_code));
 	return m;
 out_free:
@@ -588,32 +600,89 @@ static void read_input(struct machine *m)
 	pthread_mutex_unlock(&m->io_lock);
 }
 
+/*
+ * --inject spurious-irq: the k-th raise is due at mtime k * HZ / rate (no
+ * drift). A wake-up that finds several due raises one: they would only
+ * find the source pending already. In a recording a hart does it at its
+ * next safe point (logged there, so the replay has it at the same
+ * instruction); in `rrv run` the I/O thread does it under io_lock.
+ */
+struct injector {
+	uint64_t k, next;         /* next raise: number and mtime */
+	unsigned unclaimed;       /* raises in a row that found it pending */
+};
+
+/* After this many raises found the source still pending (the guest has
+ * not enabled it yet), try only every millisecond: a boot must not pay
+ * for wake-ups that change nothing. */
+#define INJECT_IDLE_RAISES 100
+#define INJECT_IDLE_TICKS (CLINT_TIMEBASE_HZ / 1000)
+
+static uint64_t inject_due(const struct machine *m, uint64_t k)
+{
+	return (uint64_t)((unsigned __int128)k * CLINT_TIMEBASE_HZ / m->cfg.spurious_rate);
+}
+
+static void inject_tick(struct machine *m, struct injector *in, uint64_t now)
+{
+	if (!m->cfg.spurious_src || now < in->next)
+		return;
+	unsigned src = m->cfg.spurious_src;
+	pthread_mutex_lock(&m->io_lock);
+	/* A raise that would find the source pending or claimed changes
+	 * nothing: a recording need not stop a hart for it (so a line the
+	 * guest never enables costs nothing), and skipping it is what the
+	 * replay, which never sees it, does too. */
+	if (!m->hooks)
+		machine_inject_irq(m, NULL, src);
+	bool ask = m->hooks && plic_can_inject(m->plic, src);
+	bool pending = plic_pending(m->plic, src);
+	pthread_mutex_unlock(&m->io_lock);
+	if (ask)
+		m->hooks->host_irq(m->hooks->ctx, src);
+	in->unclaimed = pending && !ask ? in->unclaimed + 1 : 0;
+	/* The first raise due after now (or after a pause, see above). */
+	uint64_t from = in->unclaimed >= INJECT_IDLE_RAISES ? now + INJECT_IDLE_TICKS : now;
+	in->k = (uint64_t)((unsigned __int128)from * m->cfg.spurious_rate /
+			   CLINT_TIMEBASE_HZ) + 1;
+	in->next = inject_due(m, in->k);
+}
+
 static void *io_thread(void *arg)
 {
 	struct machine *m = arg;
+	struct injector inj = { 0 };
+	if (m->cfg.spurious_src) {
+		inj.k = (uint64_t)((unsigned __int128)machine_mtime(m) *
+				   m->cfg.spurious_rate / CLINT_TIMEBASE_HZ) + 1;
+		inj.next = inject_due(m, inj.k);
+	}
 	if (m->thread_hook)
 		m->thread_hook(true);
 	while (!atomic_load_explicit(&m->stop, memory_order_acquire)) {
+		inject_tick(m, &inj, machine_mtime(m));
 		pthread_mutex_lock(&m->io_lock);
 		uint64_t next = clint_update_timers(m->clint);
 		bool want_input = m->cfg.input_fd >= 0 && !m->input_eof &&
 				  (m->hooks ? m->hooks->host_input_room(m->hooks->ctx)
 					    : input_room(m)) > 0;
 		pthread_mutex_unlock(&m->io_lock);
-		int timeout_ms = -1;
+		if (m->cfg.spurious_src && inj.next < next)
+			next = inj.next;
+		/* At most a second, so a stop is noticed; the injector needs
+		 * microseconds, hence ppoll's nanoseconds. */
+		struct timespec ts = { .tv_sec = 1 };
 		if (next != UINT64_MAX) {
 			uint64_t now = machine_mtime(m);
 			uint64_t ticks = next > now ? next - now : 0;
-			/* Round up so we never wake just before the deadline. */
-			uint64_t ms = (ticks + CLINT_TIMEBASE_HZ / 1000 - 1) /
-				      (CLINT_TIMEBASE_HZ / 1000);
-			timeout_ms = ms > 1000 ? 1000 : (int)ms;
+			if (ticks < CLINT_TIMEBASE_HZ)
+				ts = (struct timespec){ .tv_nsec = (long)(ticks * NS_PER_TICK) };
 		}
 		struct pollfd p[2] = {
 			{ .fd = m->wake_pipe[0], .events = POLLIN },
 			{ .fd = want_input ? m->cfg.input_fd : -1, .events = POLLIN },
 		};
-		int r = poll(p, 2, timeout_ms);
+		int r = ppoll(p, 2, next == UINT64_MAX ? NULL : &ts, NULL);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN) {

@@ -74,6 +74,12 @@ struct machine_config {
 	 * hart retires an instruction or takes an interrupt), no console
 	 * output. */
 	double hang_timeout, hang_output;
+	/* Fault injection (--inject): PLIC source raised spurious_rate times
+	 * per second of guest time (spurious_src 0 = none); the UART's
+	 * interrupt stuck asserted (devices/uart.h). */
+	unsigned spurious_src;
+	uint32_t spurious_rate;
+	bool uart_stuck_irq;
 };
 
 /* Why a run ended. Exit status mapping is documented in README.md. */
@@ -128,6 +134,10 @@ struct machine {
 	 * (`rrv run`); rr is the replay layer's state for it, opaque here. */
 	const struct machine_hooks *hooks;
 	struct rr *rr;
+	/* An observer of this run (core/hooks.h), or NULL; and the hart
+	 * inside the I/O domain while it has one (under io_lock). */
+	const struct machine_observer *obs;
+	struct hart *io_hart;
 
 	/* Run state. `stop` is set once by whoever ends the run. */
 	_Atomic int stop;
@@ -225,6 +235,10 @@ void machine_console_out(struct machine *m, uint8_t byte);
 /* Append bytes to the UART's input queue and let the UART take what it
  * can. Caller holds io_lock. */
 void machine_input_push(struct machine *m, const uint8_t *buf, size_t n);
+
+/* Fault injection: raise PLIC source src as no device would (h: the hart
+ * doing it, NULL for the I/O thread). Caller holds io_lock. */
+bool machine_inject_irq(struct machine *m, struct hart *h, unsigned src);
 
 /* mtime: 10 MHz ticks since the machine started. */
 uint64_t machine_mtime(struct machine *m);

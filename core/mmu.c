@@ -258,12 +258,17 @@ static int mmio_access(struct hart *h, uint64_t vaddr, uint64_t paddr,
 		raise(h, ab, vaddr);
 		return MEM_EXC;
 	}
-	pthread_mutex_lock(&h->m->io_lock);
+	struct machine *m = h->m;
+	pthread_mutex_lock(&m->io_lock);
+	if (m->obs)
+		m->io_hart = h;
 	if (write)
 		d->write(d->opaque, paddr - d->base, *val, size);
 	else
 		*val = d->read(d->opaque, paddr - d->base, size);
-	pthread_mutex_unlock(&h->m->io_lock);
+	if (m->obs && m->obs->mmio)
+		m->obs->mmio(m->obs->ctx, h, paddr, size, *val, write);
+	pthread_mutex_unlock(&m->io_lock);
 	/* mtime reads observe the host clock: logged / replayed. */
 	if (h->rr && !write && d->base == CLINT_BASE &&
 	    paddr - d->base >= CLINT_MTIME_OFF && paddr - d->base < CLINT_MTIME_OFF + 8)

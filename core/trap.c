@@ -71,6 +71,7 @@ void trap_take(struct hart *h, uint64_t cause, uint64_t tval)
 {
 	bool irq = cause & CAUSE_INTERRUPT;
 	unsigned code = (unsigned)(cause & 63);
+	unsigned from = h->priv;
 	uint64_t deleg = irq ? h->mideleg : h->medeleg;
 	if (!irq && h->rr)
 		h->m->hooks->exception(h, cause);
@@ -103,6 +104,8 @@ void trap_take(struct hart *h, uint64_t cause, uint64_t tval)
 		h->pc = (irq && (h->mtvec & 1)) ? base + 4 * code : base;
 		trap_set_priv(h, PRV_M);
 	}
+	if (h->m->obs && h->m->obs->trap)
+		h->m->obs->trap(h->m->obs->ctx, h, cause, from);
 }
 
 /* Privileged spec §3.1.9: MEI, MSI, MTI, SEI, SSI, STI. */
@@ -149,6 +152,8 @@ void trap_mret(struct hart *h)
 		s &= ~MSTATUS_MPRV;
 	h->mstatus = s;
 	h->pc = h->mepc;
+	if (h->m->obs && h->m->obs->xret)
+		h->m->obs->xret(h->m->obs->ctx, h, PRV_M);
 	trap_set_priv(h, mpp);
 	watch_return(h);
 	/* MIE may have become 1 with an interrupt pending. */
@@ -164,6 +169,8 @@ void trap_sret(struct hart *h)
 	s |= MSTATUS_SPIE;
 	h->mstatus = s;
 	h->pc = h->sepc;
+	if (h->m->obs && h->m->obs->xret)
+		h->m->obs->xret(h->m->obs->ctx, h, h->priv);
 	trap_set_priv(h, spp);
 	watch_return(h);
 	atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);

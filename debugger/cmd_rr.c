@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/hart.h"
+#include "core/inject.h"
 #include "core/snap.h"
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
@@ -50,18 +51,20 @@ static void config_text(const struct run_opts *o, int argc, char **argv,
 			char *buf, size_t len)
 {
 	const struct machine_config *c = &o->cfg;
+	char inject[128];
+	inject_format(c, inject, sizeof(inject));
 	uint64_t id[2] = { 0, 0 };
 	if (getrandom(id, sizeof(id), 0) != sizeof(id))
 		id[0] = (uint64_t)(cli_now() * 1e9) ^ ((uint64_t)getpid() << 32);
 	int n = snprintf(buf, len,
 		"harts=%u\nram=%" PRIu64 "\nbios=%s\nkernel=%s\ninitrd=%s\ndtb=%s\n"
 		"bootargs=%s\nmax_insns=%" PRIu64 "\ninput=%s\nrrv=record\n"
-		"trace_id=%016" PRIx64 "%016" PRIx64 "\nrestored=%s\ncommand=",
+		"trace_id=%016" PRIx64 "%016" PRIx64 "\nrestored=%s\ninject=%s\ncommand=",
 		c->nharts, c->ram_size, c->bios ? "yes" : "", c->kernel ? "yes" : "",
 		c->initrd ? "yes" : "", c->dtb ? "yes" : "",
 		c->bootargs ? c->bootargs : "", c->max_insns,
 		o->input ? o->input : "stdin", id[0], id[1],
-		o->restore ? o->restore : "");
+		o->restore ? o->restore : "", inject);
 	for (int i = 0; i < argc && n > 0 && (size_t)n < len; i++)
 		n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? " " : "rrv ", argv[i]);
 	if (n > 0 && (size_t)n < len - 1) {

@@ -11,6 +11,7 @@
 #include "core/machine.h"
 #include "core/verdict.h"
 #include "logs/trace.h"
+#include "replay/rr_event.h"
 #include "replay/rr_trace.h"
 
 static struct trace_reader *open_or_say(const char *path)
@@ -69,6 +70,12 @@ size_t cli_event_text(const struct trace_event *e, char *buf, size_t len)
 		break;
 	case TRACE_EV_TIME: add(buf, len, &o, " %" PRIu64, e->value); break;
 	case TRACE_EV_INPUT:
+		if (e->op == RR_INPUT_PLIC) {
+			add(buf, len, &o, " injected PLIC source");
+			for (uint32_t i = 0; i < e->len && i < TRACE_MAX_INPUT; i++)
+				add(buf, len, &o, "%s%u", i ? "," : " ", e->bytes[i]);
+			break;
+		}
 		add(buf, len, &o, " %u bytes \"", e->len);
 		for (uint32_t i = 0; i < e->len && i < TRACE_MAX_INPUT; i++)
 			add(buf, len, &o, e->bytes[i] >= 32 && e->bytes[i] < 127 && e->bytes[i] != '"' &&
@@ -168,6 +175,9 @@ int dbg_cmd_info(int argc, char **argv)
 		printf("  %.*s\n", n, p);
 		p += n + (nl ? 1 : 0);
 	}
+	char inj[128];
+	if (trace_config_get(r, "inject", inj, sizeof(inj)) && inj[0])
+		printf("injected faults: %s\n", inj);
 	for (unsigned i = 0; i < trace_nimages(r); i++) {
 		const struct trace_image *im = trace_image(r, i);
 		printf("image %s: %zu bytes, sha256 ", im->name, im->len);

@@ -86,6 +86,26 @@ void plic_set_irq(struct plic *p, unsigned src, int level)
 	update_outputs(p);
 }
 
+bool plic_can_inject(const struct plic *p, unsigned src)
+{
+	return src && src < PLIC_NUM_SOURCES && !bit_get(p->s.claimed, src) &&
+	       !bit_get(p->s.pending, src);
+}
+
+bool plic_pending(const struct plic *p, unsigned src)
+{
+	return src < PLIC_NUM_SOURCES && bit_get(p->s.pending, src);
+}
+
+bool plic_inject(struct plic *p, unsigned src)
+{
+	if (!plic_can_inject(p, src))
+		return false;
+	bit_put(p->s.pending, src, true);
+	update_outputs(p);
+	return true;
+}
+
 static uint32_t claim(struct plic *p, unsigned c)
 {
 	unsigned src = best_source(p, c);

@@ -32,6 +32,19 @@ struct mmio_dev plic_mmio(struct plic *p);
  */
 void plic_set_irq(struct plic *p, unsigned src, int level);
 
+/*
+ * Fault injection (--inject spurious-irq): make source `src` pending with
+ * no change of its line, as an edge no device explains would. Ignored
+ * (false) while the source is claimed or already pending, as a real
+ * gateway forwards no second request before the completion; the next
+ * completion re-arms pending from the line, so the raise is one-shot.
+ */
+bool plic_inject(struct plic *p, unsigned src);
+/* Whether plic_inject(p, src) would take effect now; whether src is
+ * pending (raised, not claimed yet). */
+bool plic_can_inject(const struct plic *p, unsigned src);
+bool plic_pending(const struct plic *p, unsigned src);
+
 /* Plain-data state, for snapshots (DESIGN.md §7). */
 struct plic_state {
 	uint8_t priority[PLIC_NUM_SOURCES];

@@ -84,6 +84,7 @@ struct uart {
 	dev_irq_fn irq;
 	void *irq_ctx;
 	uart_rx_return_fn rx_return;
+	bool stuck_irq;
 };
 
 static bool fifo_on(const struct uart *u)
@@ -225,7 +226,7 @@ static uint8_t iir_id(const struct uart *u)
 
 static void update_irq(struct uart *u)
 {
-	int level = iir_id(u) != IIR_NONE;
+	int level = iir_id(u) != IIR_NONE || (u->stuck_irq && u->s.ier);
 	if (level == u->irq_level)
 		return;
 	u->irq_level = level;
@@ -484,6 +485,12 @@ struct mmio_dev uart_mmio(struct uart *u)
 void uart_set_rx_return(struct uart *u, uart_rx_return_fn fn)
 {
 	u->rx_return = fn;
+}
+
+void uart_set_stuck_irq(struct uart *u, bool stuck)
+{
+	u->stuck_irq = stuck;
+	update_irq(u);
 }
 
 void uart_poll_input(struct uart *u)

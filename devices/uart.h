@@ -46,6 +46,14 @@ void uart_set_rx_return(struct uart *u, uart_rx_return_fn fn);
  */
 void uart_poll_input(struct uart *u);
 
+/*
+ * Fault injection (--inject uart-stuck-irq): the buggy pseudo-UART whose
+ * interrupt output stays asserted while any interrupt is enabled in IER,
+ * whether or not IIR has one to report ("no interrupt pending"). A
+ * function of IER alone, so snapshots and replay need no state for it.
+ */
+void uart_set_stuck_irq(struct uart *u, bool stuck);
+
 /* Back to the datasheet's master-reset state (guest reset request). */
 void uart_reset(struct uart *u);
 

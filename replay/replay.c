@@ -65,7 +65,8 @@ static int describe(char *buf, size_t len, const struct trace_event *e)
 				      e->value, e->addr);
 		break;
 	case TRACE_EV_INPUT:
-		o += (size_t)snprintf(buf + o, len - o, " %u bytes", e->len);
+		o += (size_t)snprintf(buf + o, len - o, " %u %s", e->len,
+				      e->op == RR_INPUT_PLIC ? "PLIC sources" : "bytes");
 		break;
 	default:
 		break;
@@ -413,7 +414,13 @@ static int process_boundary(struct rr_hart *rh)
 			}
 			rr_observed(rh, e->bytes, e->len);
 			pthread_mutex_lock(&m->io_lock);
-			machine_input_push(m, e->bytes, e->len);
+			m->io_hart = h;
+			if (e->op == RR_INPUT_PLIC) {
+				for (uint32_t i = 0; i < e->len; i++)
+					machine_inject_irq(m, h, e->bytes[i]);
+			} else {
+				machine_input_push(m, e->bytes, e->len);
+			}
 			pthread_mutex_unlock(&m->io_lock);
 			consumed(rh);
 			break;

@@ -9,6 +9,7 @@
  */
 #include "replay/rr_internal.h"
 
+#include <assert.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "core/hart.h"
 #include "core/mmu.h"
 #include "core/tb.h"
+#include "devices/plic.h"
 #include "devices/uart.h"
 
 /* An LR's reservation holds off revocations of its page this long. */
@@ -305,6 +307,9 @@ static uint64_t rr_time(struct hart *h, uint64_t host_value)
 		emit(rh, &ev, true);
 	}
 	rr_observed(rh, &ev.value, sizeof(ev.value));
+	struct machine *m = rh->rr->m;
+	if (m->obs && m->obs->time)
+		m->obs->time(m->obs->ctx, h, ev.value);
 	return ev.value;
 }
 
@@ -430,6 +435,54 @@ static bool inject_input(struct rr_hart *rh)
 	return true;
 }
 
+/* Raise the PLIC sources the injector asked for, logged as INPUT to the
+ * PLIC (replay makes the same sources pending at the same point). */
+static bool inject_irqs(struct rr_hart *rh)
+{
+	struct rr *rr = rh->rr;
+	struct machine *m = rr->m;
+	if (!atomic_load_explicit(&rr->inj_mask[0], memory_order_relaxed) &&
+	    !atomic_load_explicit(&rr->inj_mask[1], memory_order_relaxed))
+		return true;
+	/* Taking the I/O domain for a raise that would change nothing (the
+	 * guest claimed or has not yet claimed the last one) only costs a
+	 * handshake: skip it unlogged, as the injector did. */
+	pthread_mutex_lock(&m->io_lock);
+	bool any = false;
+	for (unsigned w = 0; w < 2; w++) {
+		uint64_t bits = atomic_load_explicit(&rr->inj_mask[w], memory_order_acquire);
+		for (; bits; bits &= bits - 1) {
+			unsigned src = w * 64 + (unsigned)__builtin_ctzll(bits);
+			if (plic_can_inject(m->plic, src))
+				any = true;
+			else
+				atomic_fetch_and_explicit(&rr->inj_mask[w], ~(1ull << (src % 64)),
+							  memory_order_relaxed);
+		}
+	}
+	pthread_mutex_unlock(&m->io_lock);
+	if (!any)
+		return true;
+	if (rr_need(rh->h, PLIC_BASE, true) != RR_OK)
+		return false;
+	struct trace_event ev = { .kind = TRACE_EV_INPUT, .op = RR_INPUT_PLIC };
+	for (unsigned w = 0; w < 2; w++) {
+		uint64_t bits = atomic_exchange_explicit(&rr->inj_mask[w], 0,
+							 memory_order_acquire);
+		for (; bits && ev.len < TRACE_MAX_INPUT; bits &= bits - 1)
+			ev.bytes[ev.len++] = (uint8_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
+	}
+	if (!ev.len)
+		return true;
+	rr_observed(rh, ev.bytes, ev.len);
+	pthread_mutex_lock(&m->io_lock);
+	for (uint32_t i = 0; i < ev.len; i++)
+		machine_inject_irq(m, rh->h, ev.bytes[i]);
+	emit(rh, &ev, false);
+	pthread_mutex_unlock(&m->io_lock);
+	return true;
+}
+
 /* Safe-point work of a recording hart: answer revocations, inject input
  * (core then folds the async mip bits and checks for interrupts). */
 static bool rr_record_safe_point(struct hart *h)
@@ -441,7 +494,7 @@ static bool rr_record_safe_point(struct hart *h)
 	service_mailbox(rh, true);
 	/* Input goes to hart 0, which the I/O thread kicks. */
 	if (rh->id == 0)
-		ok = inject_input(rh);
+		ok = inject_input(rh) && inject_irqs(rh);
 	rh->at_boundary = false;
 	return ok;
 }
@@ -524,6 +577,16 @@ static void rr_host_input(void *ctx, const uint8_t *buf, size_t n)
 	hart_kick(rr->harts[0]->h);
 }
 
+/* Record: the injector's request, for hart 0's next safe point. */
+static void rr_host_irq(void *ctx, unsigned src)
+{
+	struct rr *rr = ctx;
+	assert(src > 0 && src < PLIC_NUM_SOURCES);
+	atomic_fetch_or_explicit(&rr->inj_mask[src / 64], 1ull << (src % 64),
+				 memory_order_release);
+	hart_kick(rr->harts[0]->h);
+}
+
 static size_t rr_host_input_room(void *ctx)
 {
 	struct rr *rr = ctx;
@@ -578,7 +641,8 @@ static void fill_hooks(struct rr *rr, const struct rr_options *opt)
 		.budget = rr_record_budget, .boundary = rr_record_boundary,
 		.end = rr_record_end, .parked = rr_record_parked,
 		.output = rr_output, .host_input = rr_host_input,
-		.host_input_room = rr_host_input_room, .ctx = rr,
+		.host_input_room = rr_host_input_room, .host_irq = rr_host_irq,
+		.ctx = rr,
 		.replaying = opt->replay,
 		.mute_output = opt->replay && opt->quiet,
 	};

@@ -17,6 +17,11 @@ enum rr_cc_reason {
 	RR_CC_FULL,        /* the code cache filled up */
 };
 
+/* INPUT's device (op): what its bytes went into. UART: console input.
+ * PLIC: fault injection (--inject spurious-irq), one source number per
+ * byte, each made pending as plic_inject() does. */
+enum rr_input_device { RR_INPUT_UART = 0, RR_INPUT_PLIC = 1 };
+
 /* ATOMIC ops. */
 enum rr_atomic_op { RR_AT_AMO = 1, RR_AT_LR, RR_AT_SC };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/inject.h"
 #include "core/snap.h"
 #include "logs/trace.h"
 
@@ -34,6 +35,13 @@ void rr_trace_config(struct trace_reader *tr, struct rr_trace_files *f,
 	if (trace_config_get(tr, "bootargs", f->bootargs, sizeof(f->bootargs)) &&
 	    f->bootargs[0])
 		cfg->bootargs = f->bootargs;
+	/* The stuck UART is part of the machine the guest ran on; the
+	 * spurious raises are in the log (INPUT to the PLIC). A list this
+	 * rrv cannot read leaves the machine as it is: the replay then
+	 * reports the divergence where it shows. */
+	char inj[128], e[160];
+	if (trace_config_get(tr, "inject", inj, sizeof(inj)))
+		inject_parse_list(inj, cfg, e, sizeof(e));
 	cfg->input_fd = -1;
 	cfg->output_fd = output_fd;
 }
