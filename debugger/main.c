@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/hart.h"
+#include "core/inject.h"
 #include "core/machine.h"
 #include "debugger/cli.h"
 #include "debugger/gdb_live.h"
@@ -34,6 +35,7 @@ static const char usage_main[] =
 "  triage    report how a recorded run ended, where, and what came before\n"
 "  info      summarize a trace file\n"
 "  events    list the events of a trace file\n"
+"  irqs      interrupts per PLIC source, context and hart, from a replay\n"
 "  dumpdtb   write the generated device tree blob to a file\n"
 "  help      show this text, or `rrv help <command>`\n"
 "  version   print the version\n"
@@ -68,6 +70,12 @@ static const char usage_run[] =
 "  --stats            print instruction counts and speed on stderr at exit\n"
 "  --fpu soft|fast    FP arithmetic in software only, or on the host FPU\n"
 "                     where provably identical (default fast; same results)\n"
+"  --inject FAULT     fault injection (repeatable; recorded and replayed):\n"
+"                     spurious-irq:SOURCE[:RATE] raises PLIC source SOURCE\n"
+"                     RATE times per second of guest time with no device\n"
+"                     condition behind it (default 50000); uart-stuck-irq\n"
+"                     keeps the UART's interrupt asserted while any is\n"
+"                     enabled in IER, even when IIR says none is pending\n"
 "  --gdb [HOST:]PORT  serve gdb (127.0.0.1 unless HOST is given): every hart\n"
 "                     stops when gdb connects; forward debugging only\n"
 "  --wait             with --gdb: no instruction before gdb continues\n"
@@ -168,6 +176,7 @@ enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
 
 /* Apart from the list above: other helpers add options there. */
 enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
+enum { OPT_INJECT = 640 };
 enum { OPT_ON_FAILURE_ONLY = 768 };
 
 const char cli_snapshot_usage[] =
@@ -204,6 +213,7 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "hang-timeout", required_argument, NULL, OPT_HANG_TIMEOUT },
 		{ "hang-output", required_argument, NULL, OPT_HANG_OUTPUT },
+		{ "inject", required_argument, NULL, OPT_INJECT },
 		{ "on-failure-only", no_argument, NULL, OPT_ON_FAILURE_ONLY },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "save-snapshot", required_argument, NULL, OPT_SAVE_SNAP },
@@ -278,6 +288,12 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 				return usage_error("--hang-timeout/--hang-output take positive "
 						   "seconds, not '%s'", optarg);
 			*(c == OPT_HANG_TIMEOUT ? &o->cfg.hang_timeout : &o->cfg.hang_output) = s;
+			break;
+		}
+		case OPT_INJECT: {
+			char e[160];
+			if (inject_parse(optarg, &o->cfg, e, sizeof(e)) < 0)
+				return usage_error("%s", e);
 			break;
 		}
 		case OPT_ON_FAILURE_ONLY:
@@ -541,6 +557,8 @@ int main(int argc, char **argv)
 		return dbg_cmd_debug(argc - 1, argv + 1);
 	if (!strcmp(cmd, "triage"))
 		return dbg_cmd_triage(argc - 1, argv + 1);
+	if (!strcmp(cmd, "irqs"))
+		return dbg_cmd_irqs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			fputs(usage_run, stdout);
