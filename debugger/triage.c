@@ -298,9 +298,9 @@ static void trap_title(struct triage_report *r)
 	if (!irq && is_fetch_fault(code))
 		snprintf(what + n, sizeof(what) - n, " at 0x%" PRIx64, f->tval);
 	if (f->pc.sym[0])
-		snprintf(r->title, sizeof(r->title), "%s in %s", what, f->pc.sym);
+		snprintf(r->title, sizeof(r->title), "%s in %.100s", what, f->pc.sym);
 	else if (r->nframes > 1 && r->frames[1].at.sym[0])
-		snprintf(r->title, sizeof(r->title), "%s called from %s", what, r->frames[1].at.sym);
+		snprintf(r->title, sizeof(r->title), "%s called from %.100s", what, r->frames[1].at.sym);
 	else
 		snprintf(r->title, sizeof(r->title), "%s at 0x%" PRIx64, what, f->pc.addr);
 }
@@ -649,7 +649,7 @@ static void reproduce(struct triage_report *r)
 	r->nreproduce = 2;
 	if (!r->fail.known || !r->fail.at_fault)
 		return;
-	char pos[260];
+	char pos[MAX_HARTS * 21 + 1];
 	size_t o = 0;
 	for (unsigned i = 0; i < r->fail.pos.nharts && o + 24 < sizeof(pos); i++)
 		o += (size_t)snprintf(pos + o, sizeof(pos) - o, "%s%" PRIu64, i ? "," : "",
@@ -713,7 +713,7 @@ struct triage_report *triage_unreadable(const char *path, const char *err)
 		return NULL;
 	}
 	snprintf(r->trace, sizeof(r->trace), "%s", path);
-	snprintf(r->problem, sizeof(r->problem), "%s: nothing of it replays", err);
+	snprintf(r->problem, sizeof(r->problem), "%s", err);
 	verdict_describe(r->verdict, r->verdict_text, sizeof(r->verdict_text));
 	snprintf(r->title, sizeof(r->title), "unreadable trace");
 	triage_signature(r->title, r->signature, sizeof(r->signature));

@@ -119,7 +119,7 @@ struct triage_report {
 	/* PLIC sources pending and claimed (in service) at the end. */
 	uint32_t plic_pending[3], plic_claimed[3];
 	char *console;              /* the last TRIAGE_CONSOLE_LINES lines */
-	char reproduce[3][1400];
+	char reproduce[3][2800];
 	unsigned nreproduce;
 };
 

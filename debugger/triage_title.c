@@ -98,25 +98,28 @@ static bool name_at(const char *p, char *buf, size_t len)
 }
 
 /*
- * The function of a Call Trace entry "[<ffffffff806f7f90>] name+0x0/0x7e":
- * the kernel prints return addresses as they are, so a call that ends a
- * function (a noreturn panic() call) shows as the next function; with
- * symbols the entry is named after the byte before (pc-1) instead.
+ * The function of a Call Trace entry "[<ffffffff806f7f90>] name+0x1c/0x7e".
+ * The kernel prints return addresses as they are, so a call that ends a
+ * function (a noreturn panic() call) shows as the next function at offset
+ * 0: such an entry is named after the byte before (pc-1) when syms has
+ * it. Other entries keep the kernel's own name.
  */
 static bool trace_entry(const char *l, const struct sym_table *syms, char *name, size_t len)
 {
 	const char *at = strstr(l, "[<");
 	const char *close = at ? strstr(at, ">] ") : NULL;
-	if (!close)
+	if (!close || !name_at(close + 3, name, len))
 		return false;
+	const char *plus = strchr(close + 3, '+');
+	if (!plus || strncmp(plus, "+0x0/", 5))
+		return plus != NULL;
 	char *end;
 	uint64_t addr = strtoull(at + 2, &end, 16);
 	const char *sym;
 	uint64_t off;
-	if (syms && end == close && addr && sym_lookup_addr(syms, addr - 1, &sym, &off) &&
-	    name_at(sym, name, len))
-		return true;
-	return strchr(close, '+') && name_at(close + 3, name, len);
+	if (syms && end == close && addr && sym_lookup_addr(syms, addr - 1, &sym, &off))
+		name_at(sym, name, len);
+	return true;
 }
 
 /* The first function of the report that is not reporting machinery: the

@@ -16,6 +16,16 @@ $(TRIAGE_HOOKS_RRV): triage-hooks-force
 
 triage-test: $(RRV) $(TRIAGE_HOOKS_RRV) guests
 	@sh tests/triage/triage-test.sh $(RRV) $(TRIAGE_HOOKS_RRV) $(BUILD)/guests $(BUILD)/triage-test
+	@python3 tests/triage/triage_report.py $(RRV) $(TRIAGE_HOOKS_RRV) $(BUILD)/guests \
+	    $(BUILD)/triage-report README.md
+
+# rrv triage on Debian's Linux (files from mk/linux.mk): a 4-hart boot that
+# panics from `echo c > /proc/sysrq-trigger`, titled after
+# sysrq_handle_crash from the kernel's own kallsyms.
+.PHONY: triage-linux-test
+triage-linux-test: $(RRV) $(LINUX_FILES)
+	@python3 tests/triage/triage_report.py --linux $(RRV) $(LINUX_OUT) \
+	    $(BUILD)/triage-linux README.md
 
 # make tsan: the SMP verdicts (trap loop, hang, SIGTERM, console crash)
 # recorded and replayed under ThreadSanitizer; no injected crash (TSan
@@ -23,5 +33,5 @@ triage-test: $(RRV) $(TRIAGE_HOOKS_RRV) guests
 tsan-triage-test: $(RRV) guests
 	@sh tests/triage/triage-test.sh --tsan $(RRV) - $(BUILD)/guests $(BUILD)/tsan-triage
 
-TEST_TARGETS += triage-test
+TEST_TARGETS += triage-test triage-linux-test
 TSAN_TARGETS += tsan-triage-test
