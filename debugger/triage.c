@@ -48,6 +48,7 @@
 #include "debugger/symbols.h"
 #include "devices/plic.h"
 #include "logs/trace.h"
+#include "replay/irq_observer.h"
 #include "replay/rr_trace.h"
 
 /* Instructions of the faulting hart searched for the pointer's origin. */
@@ -122,7 +123,28 @@ static void read_harts(struct ctx *c)
 	memcpy(r->plic_claimed, ps.claimed, sizeof(r->plic_claimed));
 }
 
-/* Each hart's events: the last few, interrupts by cause, and who holds
+/* What the interrupt observer saw on the way to the end. */
+static void read_irqs(struct ctx *c, const struct irqo *o)
+{
+	struct triage_report *r = c->r;
+	for (unsigned h = 0; h < r->nharts && h < irqo_nharts(o); h++)
+		for (unsigned k = 0; k < 16 && k < IRQO_CAUSES; k++)
+			r->harts[h].irqs[k] = irqo_hart(o, h)->irqs[k];
+	for (unsigned src = 1; src < PLIC_NUM_SOURCES; src++) {
+		if (!irqo_source_used(o, src))
+			continue;
+		const struct irqo_src *s = irqo_source(o, src);
+		/* Linux sets every source's priority: that alone is no use. */
+		if (!s->device_rises && !s->injected && !s->claims_total && !s->completes)
+			continue;
+		r->irq_sources[r->nirq_sources++] = (struct triage_irq_source){
+			.src = src, .raised = s->device_rises, .injected = s->injected,
+			.claims = s->claims_total, .completes = s->completes, .unhandled = s->unhandled,
+		};
+	}
+}
+
+/* Each hart's events: the last few, and who holds
  * the I/O ownership for writing when the stream ends. */
 static void read_events(struct ctx *c)
 {
@@ -140,8 +162,6 @@ static void read_events(struct ctx *c)
 		char err[256];
 		int rc;
 		while ((rc = trace_iter_next(it, ev, &seq, err, sizeof(err))) == 1) {
-			if (ev->kind == TRACE_EV_IRQ)
-				t->irqs[ev->value & 15]++;
 			if (ev->page == TRACE_PAGE_IO && ev->kind == TRACE_EV_ACQUIRE)
 				io_write = ev->mode == 2;
 			else if (ev->page == TRACE_PAGE_IO && ev->kind == TRACE_EV_RELEASE)
@@ -682,6 +702,7 @@ struct triage_report *triage_build(struct rpl *e, const struct sym_table *syms,
 	/* The console output of the way to the end is the console tail;
 	 * going back later must not add to it. */
 	int fd = memfd_create("rrv-triage-console", MFD_CLOEXEC);
+	struct irqo *obs = irqo_new(rpl_machine(e));
 	rpl_capture_console(e, fd);
 	struct rpl_pos end;
 	struct rpl_stop st;
@@ -692,12 +713,20 @@ struct triage_report *triage_build(struct rpl *e, const struct sym_table *syms,
 		read_console(r, fd);
 		close(fd);
 	}
+	if (obs)
+		irqo_finish(obs, tr);
+	else
+		note(r, "out of memory for the interrupt counts");
 	if (st.why == RPL_STOP_DIVERGED) {
 		char m[600];
 		snprintf(m, sizeof(m), "the replay stopped before the end: %s", st.detail);
 		note(r, m);
 	}
 	read_harts(&c);
+	if (obs)
+		read_irqs(&c, obs);
+	/* Going back replays interrupts again: the counts are taken. */
+	irqo_free(obs);
 	read_events(&c);
 	find_failure(&c);
 	triage_signature(r->title, r->signature, sizeof(r->signature));

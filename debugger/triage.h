@@ -65,7 +65,7 @@ struct triage_hart {
 	/* The last trap each mode took (its CSRs at the end), and what is
 	 * pending and enabled now. */
 	uint64_t mcause, mepc, mtval, scause, sepc, stval, mip, mie;
-	/* Interrupts taken, by cause (the trace's IRQ events). */
+	/* Interrupts taken, by cause (the replay's interrupt observer). */
 	uint64_t irqs[16];
 	uint64_t nevents;
 	struct triage_event last[TRIAGE_LAST_EVENTS];
@@ -116,6 +116,13 @@ struct triage_report {
 	struct triage_origin origin;
 	unsigned nharts;
 	struct triage_hart harts[MAX_HARTS];
+	/* Per PLIC source that was used, from the replay's interrupt
+	 * observer (replay/irq_observer.h, as `rrv irqs` counts). */
+	struct triage_irq_source {
+		unsigned src;
+		uint64_t raised, injected, claims, completes, unhandled;
+	} irq_sources[96];
+	unsigned nirq_sources;
 	/* PLIC sources pending and claimed (in service) at the end. */
 	uint32_t plic_pending[3], plic_claimed[3];
 	char *console;              /* the last TRIAGE_CONSOLE_LINES lines */

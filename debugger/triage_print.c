@@ -154,16 +154,22 @@ static void source_list(const uint32_t *bits, char *buf, size_t len)
 static void text_irqs(const struct triage_report *r, FILE *out)
 {
 	char buf[512];
-	fprintf(out, "\ninterrupts taken (the trace's IRQ events by cause; which PLIC source an "
-		"external one came from is not recorded):\n");
+	fprintf(out, "\ninterrupts taken, by cause:\n");
 	for (unsigned i = 0; i < r->nharts; i++) {
 		irq_list(&r->harts[i], buf, sizeof(buf));
 		fprintf(out, "  hart %u: %s\n", i, buf);
 	}
+	fprintf(out, "PLIC sources (`rrv irqs` tells more):%s\n", r->nirq_sources ? "" : " none used");
+	for (unsigned i = 0; i < r->nirq_sources; i++) {
+		const struct triage_irq_source *s = &r->irq_sources[i];
+		fprintf(out, "  source %u: raised %" PRIu64 " (injected %" PRIu64 "), claimed %" PRIu64
+			", completed %" PRIu64 ", unhandled %" PRIu64 "\n", s->src, s->raised, s->injected,
+			s->claims, s->completes, s->unhandled);
+	}
 	source_list(r->plic_pending, buf, sizeof(buf));
-	fprintf(out, "PLIC at the end: pending sources: %s", buf);
+	fprintf(out, "  at the end: pending %s", buf);
 	source_list(r->plic_claimed, buf, sizeof(buf));
-	fprintf(out, "; claimed (in service): %s\n", buf);
+	fprintf(out, "; claimed (in service) %s\n", buf);
 }
 
 void triage_print_text(const struct triage_report *r, FILE *out)
@@ -227,6 +233,15 @@ static void json_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* A string, or null when it is empty (unknown). */
+static void json_str_or_null(FILE *out, const char *s)
+{
+	if (s && *s)
+		json_str(out, s);
+	else
+		fputs("null", out);
+}
+
 static void json_hex(FILE *out, uint64_t v)
 {
 	fprintf(out, "\"0x%" PRIx64 "\"", v);
@@ -237,15 +252,9 @@ static void json_place(FILE *out, const struct triage_place *p)
 	fprintf(out, "{\"addr\": ");
 	json_hex(out, p->addr);
 	fprintf(out, ", \"symbol\": ");
-	if (p->sym[0])
-		json_str(out, p->sym);
-	else
-		fputs("null", out);
+	json_str_or_null(out, p->sym);
 	fprintf(out, ", \"offset\": %" PRIu64 ", \"file\": ", p->off);
-	if (p->file[0])
-		json_str(out, p->file);
-	else
-		fputs("null", out);
+	json_str_or_null(out, p->file);
 	fprintf(out, ", \"line\": %u}", p->line);
 }
 
@@ -330,10 +339,7 @@ static void json_origin(const struct triage_report *r, FILE *out)
 		fputs("null", out);
 	}
 	fprintf(out, ", \"note\": ");
-	if (o->note[0])
-		json_str(out, o->note);
-	else
-		fputs("null", out);
+	json_str_or_null(out, o->note);
 	fprintf(out, "},\n");
 }
 
@@ -389,10 +395,7 @@ void triage_print_json(const struct triage_report *r, FILE *out)
 	fprintf(out, "{\n  \"schema\": %d,\n  \"trace\": ", TRIAGE_SCHEMA);
 	json_str(out, r->trace);
 	fprintf(out, ",\n  \"complete\": %s,\n  \"problem\": ", r->problem[0] ? "false" : "true");
-	if (r->problem[0])
-		json_str(out, r->problem);
-	else
-		fputs("null", out);
+	json_str_or_null(out, r->problem);
 	fprintf(out, ",\n  \"verdict\": ");
 	json_str(out, verdict_name(r->verdict->kind));
 	fprintf(out, ",\n  \"verdict_text\": ");
@@ -419,7 +422,14 @@ void triage_print_json(const struct triage_report *r, FILE *out)
 		json_hart(&r->harts[i], i, out);
 		fprintf(out, i + 1 < r->nharts ? ",\n" : "\n");
 	}
-	fprintf(out, "  ],\n  \"plic\": {\"pending\": ");
+	fprintf(out, "  ],\n  \"irq_sources\": [");
+	for (unsigned i = 0; i < r->nirq_sources; i++) {
+		const struct triage_irq_source *q = &r->irq_sources[i];
+		fprintf(out, "%s\n    {\"source\": %u, \"raised\": %" PRIu64 ", \"injected\": %" PRIu64
+			", \"claims\": %" PRIu64 ", \"completes\": %" PRIu64 ", \"unhandled\": %" PRIu64 "}",
+			i ? "," : "", q->src, q->raised, q->injected, q->claims, q->completes, q->unhandled);
+	}
+	fprintf(out, "],\n  \"plic\": {\"pending\": ");
 	json_sources(out, r->plic_pending);
 	fprintf(out, ", \"claimed\": ");
 	json_sources(out, r->plic_claimed);
