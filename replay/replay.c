@@ -508,7 +508,11 @@ bool rr_replay_step(struct rr_hart *rh, uint64_t quantum)
 		if (icount_trigger && h->icount >= p->at_icount) {
 			p->fired = true;
 			machine_request_pause(rr->m);
-			continue;
+			/* Back to the scheduler (or the hart thread) now, which
+			 * parks for the pause: running on with the rest of the
+			 * quantum put the cut up to a million instructions past
+			 * the trigger. */
+			return true;
 		}
 		if (!budget)
 			continue;
