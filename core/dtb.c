@@ -167,6 +167,26 @@ static int build_chosen(void *fdt, const struct dtb_params *p)
 	return e;
 }
 
+/* Firmware memory the kernel must leave alone and not even map (the
+ * reserved-memory binding's no-map, as OpenSBI marks its own). */
+static int build_reserved(void *fdt, const struct dtb_params *p)
+{
+	if (!p->resv_size)
+		return 0;
+	char name[64];
+	int e = fdt_begin_node(fdt, "reserved-memory");
+	e |= fdt_property_u32(fdt, "#address-cells", 2);
+	e |= fdt_property_u32(fdt, "#size-cells", 2);
+	e |= fdt_property(fdt, "ranges", NULL, 0);
+	snprintf(name, sizeof(name), "rrv-sbi@%llx", (unsigned long long)p->resv_base);
+	e |= fdt_begin_node(fdt, name);
+	e |= prop_reg(fdt, p->resv_base, p->resv_size);
+	e |= fdt_property(fdt, "no-map", NULL, 0);
+	e |= fdt_end_node(fdt);
+	e |= fdt_end_node(fdt);
+	return e;
+}
+
 int dtb_build(const struct dtb_params *p, void *buf, size_t bufsize, char *err,
 	      size_t errlen)
 {
@@ -185,6 +205,7 @@ int dtb_build(const struct dtb_params *p, void *buf, size_t bufsize, char *err,
 	e |= fdt_property_string(fdt, "device_type", "memory");
 	e |= prop_reg(fdt, p->ram_base, p->ram_size);
 	e |= fdt_end_node(fdt);
+	e |= build_reserved(fdt, p);
 	e |= build_cpus(fdt, p);
 	e |= build_soc(fdt, p);
 	e |= build_syscon(fdt);

@@ -10,6 +10,7 @@ struct dtb_params {
 	uint64_t ram_base, ram_size;
 	const char *bootargs;          /* NULL: no /chosen/bootargs */
 	uint64_t initrd_start, initrd_end; /* both 0: no initrd */
+	uint64_t resv_base, resv_size;     /* firmware memory (size 0: none) */
 };
 
 /* Build the DTB into buf. Returns its size, or -1 with a message in err. */

@@ -11,6 +11,7 @@
 #include "core/hdbg.h"
 #include "core/machine.h"
 #include "core/mmu.h"
+#include "core/sbi.h"
 #include "core/tb.h"
 #include "core/trap.h"
 #include "core/trigger.h"
@@ -521,8 +522,24 @@ CASE(FENCE_I) {
 	}
 	END_AFTER();
 }
-CASE(ECALL) EXCEPTION(h->priv == PRV_M ? EXC_ECALL_M :
-		      h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
+CASE(ECALL) {
+	/* --bios builtin: rrv answers S-mode's SBI calls (core/sbi.h); the
+	 * ECALL retires like a CSR instruction. */
+	if (h->priv == PRV_S && h->m->cfg.sbi_builtin) {
+		UNWIND(op);
+		h->insn_icount = h->icount;
+		enum sbi_outcome r_ = sbi_ecall(h);
+		if (r_ == SBI_ABORT)
+			goto out;
+		if (r_ == SBI_RETIRED) {
+			h->icount++;
+			left--;
+		}
+		goto next_tb;
+	}
+	EXCEPTION(h->priv == PRV_M ? EXC_ECALL_M :
+		  h->priv == PRV_S ? EXC_ECALL_S : EXC_ECALL_U, 0);
+}
 /* mtval = 0 as QEMU 7.2 reports (the spec also allows the pc). */
 CASE(EBREAK) EXCEPTION(EXC_BREAKPOINT, 0);
 CASE(SRET) {

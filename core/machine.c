@@ -18,6 +18,7 @@
 #include "core/hart.h"
 #include "core/loader.h"
 #include "core/riscv.h"
+#include "core/sbi.h"
 #include "devices/clint.h"
 #include "devices/plic.h"
 #include "devices/rrv_ctl.h"
@@ -280,6 +281,8 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 	if (cfg->uart_stuck_irq)
 		uart_set_stuck_irq(m->uart, true);
 	memcpy(m->rom, bootrom_code, sizeof(bootrom_code));
+	if (cfg->sbi_builtin)
+		sbi_rom_build(m->rom, sizeof(m->rom));
 	return m;
 out_free:
 	machine_free(m);
@@ -337,6 +340,11 @@ int machine_build_dtb(const struct machine_config *cfg, uint64_t initrd_start,
 		.ram_size = cfg->ram_size, .bootargs = cfg->bootargs,
 		.initrd_start = initrd_start, .initrd_end = initrd_end,
 	};
+	/* The built-in SBI's mailboxes are firmware memory (core/sbi.h). */
+	if (cfg->sbi_builtin) {
+		p.resv_base = SBI_MBOX_BASE;
+		p.resv_size = cfg->nharts * SBI_MBOX_STRIDE;
+	}
 	return dtb_build(&p, buf, bufsize, err, errlen);
 }
 
@@ -392,10 +400,20 @@ int machine_load_boot(struct machine *m, char *err, size_t errlen)
 	const struct machine_config *cfg = &m->cfg;
 	if (cfg->bios && machine_load(m, cfg->bios, RAM_BASE, true, err, errlen) < 0)
 		return -1;
+	/* With builtin SBI the kernel goes where fw_jump would jump to. */
+	bool fw = cfg->bios || cfg->sbi_builtin;
 	if (cfg->kernel) {
-		uint64_t at = cfg->bios ? RAM_BASE + KERNEL_BIOS_OFFSET : RAM_BASE;
+		uint64_t at = fw ? RAM_BASE + KERNEL_BIOS_OFFSET : RAM_BASE;
 		if (machine_load(m, cfg->kernel, at, !cfg->bios, err, errlen) < 0)
 			return -1;
+	}
+	if (cfg->sbi_builtin && m->entry < RAM_BASE + m->nharts * SBI_MBOX_STRIDE) {
+		snprintf(err, errlen, "%s: entry 0x%llx is in the built-in SBI's "
+			 "mailboxes (the kernel must start above 0x%llx)",
+			 cfg->kernel ? cfg->kernel : "kernel",
+			 (unsigned long long)m->entry,
+			 (unsigned long long)(RAM_BASE + m->nharts * SBI_MBOX_STRIDE));
+		return -1;
 	}
 	static_assert(DTB_MAX_SIZE <= DTB_ALIGN, "DTB must fit in its slot");
 	if (m->ram_size < 2 * DTB_ALIGN) {
@@ -862,6 +880,8 @@ void machine_prepare(struct machine *m)
 	memcpy(m->rom + 24, rom_words, sizeof(rom_words));
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_reset(m->harts[i], BOOTROM_BASE, m->dtb_addr);
+	if (m->cfg.sbi_builtin)
+		sbi_prepare(m);
 	/* Prepared once: the state is the machine's from now on. */
 	m->restored = true;
 }

@@ -62,6 +62,7 @@ struct machine_config {
 	unsigned nharts;
 	uint64_t ram_size;
 	const char *bios;      /* M-mode firmware at RAM_BASE, or NULL */
+	bool sbi_builtin;      /* --bios builtin: rrv is the SBI (core/sbi.h) */
 	const char *kernel;    /* payload (RAM_BASE + 2 MiB with bios) */
 	const char *initrd;    /* loaded high in RAM, announced in /chosen */
 	const char *bootargs;  /* /chosen/bootargs */

@@ -565,3 +565,54 @@ bool mmu_debug_translate(const struct hart *h, uint64_t vaddr, uint64_t *paddr)
 	}
 	return false;
 }
+
+/* ---- accesses by physical address for rrv's own firmware (core/sbi.c) ---- */
+
+int mmu_phys_need(struct hart *h, uint64_t paddr, bool write)
+{
+	return need(h, paddr, write);
+}
+
+int mmu_phys_load(struct hart *h, uint64_t paddr, unsigned size, uint64_t *val)
+{
+	bool wr;
+	uint8_t *p = machine_phys_ptr(h->m, paddr, size, &wr);
+	if (!p)
+		return mmio_access(h, paddr, paddr, size, val, false);
+	int cause = need(h, paddr, false);
+	if (cause) {
+		raise(h, cause, paddr);
+		return MEM_EXC;
+	}
+	*val = gmem_read(p, size);
+	return MEM_OK;
+}
+
+int mmu_phys_store(struct hart *h, uint64_t paddr, unsigned size, uint64_t val)
+{
+	void *p = mmu_phys_rmw_ptr(h, paddr, size);
+	if (p) {
+		gmem_write(p, size, val);
+		return MEM_OK;
+	}
+	if (h->exc_cause == EXC_ABORT)
+		return MEM_EXC;
+	return mmio_access(h, paddr, paddr, size, &val, true);
+}
+
+void *mmu_phys_rmw_ptr(struct hart *h, uint64_t paddr, unsigned size)
+{
+	bool wr;
+	uint8_t *p = machine_phys_ptr(h->m, paddr, size, &wr);
+	if (!p || !wr) {
+		raise(h, EXC_STORE_ACCESS, paddr);
+		return NULL;
+	}
+	int cause = need(h, paddr, true);
+	if (cause) {
+		raise(h, cause, paddr);
+		return NULL;
+	}
+	mmu_note_code_write(h, paddr, size);
+	return p;
+}

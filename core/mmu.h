@@ -50,6 +50,20 @@ void *mmu_atomic_ptr(struct hart *h, uint64_t vaddr, unsigned size,
 /* A write of size bytes at paddr: invalidate translated code it touches. */
 int mmu_note_code_write(struct hart *h, uint64_t paddr, unsigned size);
 
+/*
+ * Accesses by physical address that are no instruction's own (rrv's
+ * built-in SBI, core/sbi.c, inside an ECALL): ownership is taken as for
+ * a guest access; MMIO goes to the device. Rights taken hold only until
+ * the hart's next need, so each access takes its own. need: 0 or
+ * EXC_ABORT. load/store: MEM_OK, MEM_END_TB or MEM_EXC (h->exc_cause set:
+ * an access fault or EXC_ABORT). rmw_ptr: a host pointer to RAM with
+ * write rights taken (for an atomic update), or NULL with h->exc_cause.
+ */
+int mmu_phys_need(struct hart *h, uint64_t paddr, bool write);
+int mmu_phys_load(struct hart *h, uint64_t paddr, unsigned size, uint64_t *val);
+int mmu_phys_store(struct hart *h, uint64_t paddr, unsigned size, uint64_t val);
+void *mmu_phys_rmw_ptr(struct hart *h, uint64_t paddr, unsigned size);
+
 void mmu_flush_tlb(struct hart *h);
 /* A debugger's translation of vaddr for h's current data accesses (MPRV
  * honoured, Sv39): no A/D bits set, no TLB filled, no trap. */

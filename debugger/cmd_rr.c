@@ -58,12 +58,13 @@ static void config_text(const struct run_opts *o, int argc, char **argv,
 		id[0] = (uint64_t)(cli_now() * 1e9) ^ ((uint64_t)getpid() << 32);
 	int n = snprintf(buf, len,
 		"harts=%u\nram=%" PRIu64 "\nbios=%s\nkernel=%s\ninitrd=%s\ndtb=%s\n"
-		"bootargs=%s\nmax_insns=%" PRIu64 "\ninput=%s\nrrv=record\n"
+		"bootargs=%s\nmax_insns=%" PRIu64 "\ninput=%s\nsbi=%s\nrrv=record\n"
 		"trace_id=%016" PRIx64 "%016" PRIx64 "\nrestored=%s\ninject=%s\ncommand=",
 		c->nharts, c->ram_size, c->bios ? "yes" : "", c->kernel ? "yes" : "",
 		c->initrd ? "yes" : "", c->dtb ? "yes" : "",
 		c->bootargs ? c->bootargs : "", c->max_insns,
-		o->input ? o->input : "stdin", id[0], id[1],
+		o->input ? o->input : "stdin", c->sbi_builtin ? "builtin" : "",
+		id[0], id[1],
 		o->restore ? o->restore : "", inject);
 	for (int i = 0; i < argc && n > 0 && (size_t)n < len; i++)
 		n += snprintf(buf + n, len - (size_t)n, "%s%s", i ? " " : "rrv ", argv[i]);

@@ -54,6 +54,10 @@ static const char usage_run[] =
 "  --memory SIZE      RAM size, e.g. 256M, 1G (default 256M; K/M/G suffixes)\n"
 "  --bios FILE        M-mode firmware loaded at 0x80000000; execution starts\n"
 "                     there and the kernel goes at 0x80200000\n"
+"  --bios builtin     no firmware: rrv answers the S-mode kernel's SBI calls\n"
+"                     (Base, TIME, IPI, RFENCE, HSM, SRST, DBCN, legacy\n"
+"                     console); hart 0 starts in S-mode at 0x80200000 (or\n"
+"                     the ELF's entry), the others wait for HSM hart_start\n"
 "  --kernel FILE      the payload (same as IMAGE)\n"
 "  --initrd FILE      initial ramdisk, loaded high in RAM and announced in\n"
 "                     /chosen (linux,initrd-start/end)\n"
@@ -253,7 +257,12 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 			o->cfg.ram_size = v;
 			o->memory_given = true;
 			break;
-		case OPT_BIOS: o->cfg.bios = optarg; break;
+		case OPT_BIOS:
+			/* "builtin": rrv answers the SBI calls itself (a file
+			 * of that name is ./builtin). */
+			o->cfg.sbi_builtin = !strcmp(optarg, "builtin");
+			o->cfg.bios = o->cfg.sbi_builtin ? NULL : optarg;
+			break;
 		case OPT_KERNEL:
 			if (o->cfg.kernel)
 				return usage_error("more than one kernel image ('%s')", optarg);
@@ -348,6 +357,8 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o->cfg.kernel && !o->cfg.bios && !o->restore)
 		return usage_error("%s", "no image to run");
+	if (o->cfg.sbi_builtin && !o->cfg.kernel && !o->restore)
+		return usage_error("%s", "--bios builtin needs a kernel (--kernel FILE)");
 	return snap_cli_check(o->save_snapshot, o->snapshot_on, o->stop_after_snapshot);
 }
 

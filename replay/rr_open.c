@@ -32,6 +32,9 @@ void rr_trace_config(struct trace_reader *tr, struct rr_trace_files *f,
 		cfg->ram_size = strtoull(v, NULL, 10);
 	if (trace_config_get(tr, "max_insns", v, sizeof(v)))
 		cfg->max_insns = strtoull(v, NULL, 10);
+	/* --bios builtin: the SBI is rrv's own (core/sbi.h), no image. */
+	cfg->sbi_builtin = trace_config_get(tr, "sbi", v, sizeof(v)) &&
+			   !strcmp(v, "builtin");
 	if (trace_config_get(tr, "bootargs", f->bootargs, sizeof(f->bootargs)) &&
 	    f->bootargs[0])
 		cfg->bootargs = f->bootargs;
