@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench.sh: seconds from start to the Linux test's RRV-LINUX-READY line on
-# 4 harts, rrv against QEMU TCG on the same files, as medians of interleaved runs.
+# 4 harts, rrv against QEMU TCG on the same files, as medians of interleaved runs;
+# rrv both on OpenSBI and on its built-in SBI (--bios builtin).
 #
 # usage: bench.sh [--rrv PATH] [--files DIR] [--runs N] [--timeout SECONDS]
 #
@@ -55,10 +56,12 @@ median() {
 # one EMU I: one boot; appends the marker time to $out/EMU.t.
 one() {
 	log=$out/$1-$2.log
-	if [ "$1" = rrv ]; then
+	bios=$files/fw_jump.bin
+	[ "$1" = rrv-builtin ] && bios=builtin
+	if [ "$1" != qemu ]; then
 		python3 "$here/drive.py" --log "$log" --timeout $((tmo + 30)) \
 			--times "$log.times" -- \
-			"$rrv" run --smp $smp --memory 512M --bios "$files/fw_jump.bin" \
+			"$rrv" run --smp $smp --memory 512M --bios "$bios" \
 			--kernel "$files/Image" --initrd "$files/initrd.cpio.gz" \
 			--append "$append" --input "$script" --timeout "$tmo"
 	else
@@ -80,22 +83,27 @@ one() {
 }
 
 : >"$out/rrv.t"
+: >"$out/rrv-builtin.t"
 : >"$out/qemu.t"
 i=0
 while [ $i -lt "$runs" ]; do
 	i=$((i + 1))
 	# Interleaved (rrv, QEMU, rrv, ...) so machine noise hits both alike.
 	one rrv $i
+	one rrv-builtin $i
 	[ $have_qemu = 0 ] || one qemu $i
 done
 
 rt=$(median <"$out/rrv.t")
+bt=$(median <"$out/rrv-builtin.t")
 echo "linux-bench: Debian $(cat "$files/kernel.version" 2>/dev/null || echo kernel) to RRV-LINUX-READY on $smp harts, median of $runs runs"
-printf '  rrv   %7.2f s   (runs: %s)\n' "$rt" "$(tr '\n' ' ' <"$out/rrv.t")"
+printf '  rrv   %7.2f s   (runs: %s)  OpenSBI\n' "$rt" "$(tr '\n' ' ' <"$out/rrv.t")"
+printf '  rrv   %7.2f s   (runs: %s)  --bios builtin\n' "$bt" "$(tr '\n' ' ' <"$out/rrv-builtin.t")"
 if [ $have_qemu = 1 ]; then
 	qt=$(median <"$out/qemu.t")
 	printf '  qemu  %7.2f s   (runs: %s)\n' "$qt" "$(tr '\n' ' ' <"$out/qemu.t")"
-	printf '  rrv / qemu = %.2f\n' "$(echo "$rt / $qt" | bc -l)"
+	printf '  rrv / qemu = %.2f (OpenSBI), %.2f (builtin)\n' "$(echo "$rt / $qt" | bc -l)" \
+		"$(echo "$bt / $qt" | bc -l)"
 else
 	echo "  qemu-system-riscv64 not installed: no comparison"
 fi

@@ -4,12 +4,15 @@
 #
 # usage: boot-test.sh [--emu rrv|qemu] [--rrv PATH] [--files DIR]
 #                     [--logs DIR] [--smp N] [--timeout SECONDS]
+#                     [--bios FILE|builtin]
 #
 # DIR (default build/linux) holds Image, fw_jump.bin and initrd.cpio.gz
 # (tests/linux/fetch.sh and mkinitramfs.py make them). --emu qemu runs the
 # same files on qemu-system-riscv64 -M virt, to check the test itself.
 # The log is LOGS/EMU-smpN.log; each check prints one PASS/FAIL line, and
 # the last line is "N passed, N failed" (exit status 0 only if none failed).
+# --bios (rrv only) replaces DIR/fw_jump.bin: `builtin` boots the kernel on
+# rrv's own SBI (log EMU-builtin-smpN.log).
 here=$(dirname "$0")
 emu=rrv
 rrv=${RRV:-build/rrv}
@@ -17,6 +20,7 @@ files=build/linux
 logs=
 smp=1
 tmo=300
+bios=
 
 usage() {
 	echo "boot-test.sh: $1" >&2
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--logs) logs=$2 ;;
 	--smp) smp=$2 ;;
 	--timeout) tmo=$2 ;;
+	--bios) bios=$2 ;;
 	*) usage "unknown option $1" ;;
 	esac
 	shift 2
@@ -52,6 +57,8 @@ mkdir -p "$logs" || exit 2
 command -v python3 >/dev/null 2>&1 || usage "python3 not found (it drives the console)"
 
 name=$emu-smp$smp
+[ "$bios" = builtin ] && name=$emu-builtin-smp$smp
+[ -n "$bios" ] || bios=$files/fw_jump.bin
 log=$logs/$name.log
 script=$logs/$name.in
 passed=0
@@ -85,7 +92,7 @@ if [ "$emu" = rrv ]; then
 	# --timeout ends the run first (status 124), the driver's is a backstop.
 	python3 "$here/drive.py" --log "$log" --timeout $((tmo + 30)) \
 		--times "$logs/$name.times" -- \
-		"$rrv" run --smp "$smp" --memory 512M --bios "$files/fw_jump.bin" \
+		"$rrv" run --smp "$smp" --memory 512M --bios "$bios" \
 		--kernel "$files/Image" --initrd "$files/initrd.cpio.gz" \
 		--append "$append" --input "$script" --timeout "$tmo"
 	rc=$?
