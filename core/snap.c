@@ -461,6 +461,12 @@ int snap_save_state(struct machine *m, const uint8_t *extra_input,
 	mark = snap_begin(b, SNAP_ROM);
 	snap_put(b, m->rom, sizeof(m->rom));
 	snap_end(b, mark);
+	/* --bios builtin is part of the machine (its firmware is in the
+	 * ROM and RAM, its ECALLs in core/sbi.c): no payload. */
+	if (m->cfg.sbi_builtin) {
+		mark = snap_begin(b, SNAP_SBI);
+		snap_end(b, mark);
+	}
 	for (unsigned i = 0; i < m->nharts; i++) {
 		save_hart(b, m->harts[i]);
 		save_trig(b, m->harts[i]);
@@ -661,6 +667,11 @@ int snap_restore_state(struct machine *m, const uint8_t *blob, size_t len,
 	m->exit_reason = guest_exit ? (enum machine_exit)pl.ms.exit_reason : EXIT_NONE;
 	m->exit_code = guest_exit ? (int)pl.ms.exit_code : 0;
 	memcpy(m->rom, pl.rom.p, BOOTROM_SIZE);
+	{
+		struct snap_rd r;
+		bool broken;
+		m->cfg.sbi_builtin = snap_section(blob, len, SNAP_SBI, 0, &r, &broken);
+	}
 	if (with_ram) {
 		/* Zero pages without touching them (a fresh mapping reads
 		 * as zero). */

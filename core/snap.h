@@ -58,6 +58,7 @@ enum snap_tag {
 	SNAP_INPUT,         /* UART input queued on the host side */
 	SNAP_RAM,           /* runs of non-zero pages */
 	SNAP_TRIGGER,       /* one per hart: its Sdtrig triggers (layout 2) */
+	SNAP_SBI,           /* present: rrv's built-in SBI answers ECALLs */
 	SNAP_REPLAY = 16,   /* the replay layer's: trace positions */
 };
 

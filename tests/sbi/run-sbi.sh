@@ -45,6 +45,20 @@ for n in 1 2 4; do
 	done
 done
 
+# A snapshot of a builtin-SBI machine restores as one (the SNAP_SBI section).
+"$rrv" run --smp 2 --bios builtin --save-snapshot "$out/sbi.snap" \
+	--snapshot-on "output:ok time" --stop-after-snapshot "$elf" \
+	>"$out/snap-save.log" 2>&1 </dev/null
+sst=$?
+"$rrv" run --restore "$out/sbi.snap" --timeout 60 >"$out/snap-restore.log" \
+	2>"$out/snap-restore.log.err" </dev/null
+rst=$?
+if [ $sst -eq 0 ]; then
+	check "sbi builtin snapshot restored" $rst 42 "$out/snap-restore.log"
+else
+	bad "sbi builtin snapshot: save exit $sst"
+fi
+
 # The same guest on real firmware checks the guest itself.
 if [ -n "$fw" ] && [ -r "$fw" ]; then
 	for n in 1 4; do
