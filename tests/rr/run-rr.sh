@@ -76,9 +76,16 @@ else
 fi
 
 # The racy counter: recording must not make plain read-modify-write atomic.
+# Whether a recording loses updates depends on the harts overlapping on
+# the host (on a loaded 2-core host most runs do not): at least 5
+# recordings, and up to 15 until one has lost updates and two differ.
 values=
 lost=0
-for k in 1 2 3 4 5; do
+for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+	if [ "$k" -gt 5 ] && [ "$lost" = 1 ] &&
+	   [ "$(echo $values | tr ' ' '\n' | sort -u | wc -l)" -gt 1 ]; then
+		break
+	fi
 	name=racy$k
 	record "$name" 4 "$gdir/racy_counter.elf"
 	v=$(sed -n 's/^racy_counter: \([0-9]*\) of \([0-9]*\)$/\1 \2/p' "$out/$name.out")
@@ -93,7 +100,7 @@ for k in 1 2 3 4 5; do
 	replay "$name" serial --serial
 done
 distinct=$(echo $values | tr ' ' '\n' | sort -u | wc -l)
-echo "racy_counter final values over 5 recordings:$values"
+echo "racy_counter final values over $(echo $values | wc -w) recordings:$values"
 if [ "$lost" = 1 ]; then ok "racy_counter shows lost updates"; else bad "racy_counter never lost an update"; fi
 if [ "$distinct" -gt 1 ]; then ok "racy_counter values differ between recordings"; else bad "racy_counter gave one value every time"; fi
 
