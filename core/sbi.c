@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/guestmem.h"
 #include "core/hart.h"
 #include "core/mmu.h"
 #include "core/riscv.h"
@@ -341,7 +342,11 @@ static void dbcn_write(struct call *c, uint64_t n, uint64_t lo, uint64_t hi)
 			k = n - done;
 		if (!ok(c, mmu_phys_need(c->h, pa, false) ? MEM_EXC : MEM_OK))
 			return;
-		memcpy(buf, c->h->m->ram + (pa - RAM_BASE), k);
+		/* Byte by byte: another hart may be writing it (relaxed
+		 * atomics, as every host access to guest RAM). */
+		const uint8_t *src = c->h->m->ram + (pa - RAM_BASE);
+		for (uint64_t i = 0; i < k; i++)
+			buf[i] = (uint8_t)gmem_read(src + i, 1);
 		if (!console_out(c, buf, k))
 			return;
 		done += k;
