@@ -63,6 +63,7 @@ struct ctx {
 	struct dinfo *dw;
 	struct triage_report *r;
 	int io_writer;              /* the hart holding I/O for writing, or -1 */
+	int boot_hart;              /* OpenSBI's "Boot HART ID", or -1 */
 };
 
 static void note(struct triage_report *r, const char *what)
@@ -195,8 +196,9 @@ static void read_events(struct ctx *c)
 }
 
 /* The last TRIAGE_CONSOLE_LINES lines of the console output in fd. */
-static void read_console(struct triage_report *r, int fd)
+static void read_console(struct ctx *c, int fd)
 {
+	struct triage_report *r = c->r;
 	struct stat sb;
 	if (fstat(fd, &sb) < 0 || lseek(fd, 0, SEEK_SET) < 0)
 		return;
@@ -209,6 +211,9 @@ static void read_console(struct triage_report *r, int fd)
 	while (got < len && (k = read(fd, buf + got, len - got)) > 0)
 		got += (size_t)k;
 	buf[got] = 0;
+	const char *boot = strstr(buf, "Boot HART ID");
+	if (boot && (boot = strchr(boot, ':')))
+		c->boot_hart = atoi(boot + 1);
 	size_t start = got, lines = 0;
 	/* A last line without its newline counts as a line. */
 	if (start && buf[start - 1] == '\n')
@@ -389,15 +394,29 @@ static void trap_loop(struct ctx *c)
 		snprintf(r->title, sizeof(r->title), "trap loop at 0x%" PRIx64, v->pc);
 }
 
+/* The hart Linux calls CPU n: CPU 0 is the boot hart, the others follow
+ * in hart order (the device tree's), as riscv's smpboot numbers them.
+ * -1 when n is not a hart. */
+static int linux_cpu_hart(const struct ctx *c, int n)
+{
+	int boot = c->boot_hart >= 0 && (unsigned)c->boot_hart < c->r->nharts ? c->boot_hart : 0;
+	if (n == 0)
+		return boot;
+	for (int h = 0, k = 0; (unsigned)h < c->r->nharts; h++)
+		if (h != boot && ++k == n)
+			return h;
+	return -1;
+}
+
 static void kernel_crash(struct ctx *c)
 {
 	struct triage_report *r = c->r;
 	const struct verdict *v = r->verdict;
 	char func[128];
 	triage_crash_title(v->crash, v->text, c->syms, r->title, sizeof(r->title), func, sizeof(func));
-	/* The hart whose stack holds the guilty function, else panic, else
-	 * one not asleep (the kernel parks the others in WFI), else the
-	 * report's "CPU: N" taken as a hart number. */
+	/* The hart whose stack holds the guilty function, else panic (an
+	 * interrupt frame in between stops the walk), else the report's
+	 * "CPU: N", else one not asleep (the kernel parks the others). */
 	int best = -1, score = 0;
 	for (unsigned i = 0; i < r->nharts; i++) {
 		fail_here(c, i, false);
@@ -409,9 +428,18 @@ static void kernel_crash(struct ctx *c)
 		}
 	}
 	const char *cpu = strstr(v->text, "CPU: ");
-	if (best < 0 && cpu && (unsigned)atoi(cpu + 5) < r->nharts)
-		best = atoi(cpu + 5);
-	fail_here(c, best >= 0 ? (unsigned)best : 0, false);
+	int h = cpu ? linux_cpu_hart(c, atoi(cpu + 5)) : -1;
+	if (score < 2 && h >= 0)
+		best = h;
+	unsigned hart = best >= 0 ? (unsigned)best : 0;
+	fail_here(c, hart, false);
+	/* At the end the panicking hart may be inside an interrupt, whose
+	 * frames the walk does not cross: the call into panic() has the
+	 * whole chain. */
+	uint64_t entry;
+	if (score < 3 && !strcmp(v->crash, "panic") && sym_lookup_name(c->syms, "panic", &entry) &&
+	    back_to_pc(c, hart, entry))
+		fail_here(c, hart, true);
 }
 
 static void hang(struct ctx *c)
@@ -687,7 +715,8 @@ struct triage_report *triage_build(struct rpl *e, const struct sym_table *syms,
 		free(r);
 		return NULL;
 	}
-	struct ctx c = { .e = e, .syms = syms, .dw = dwarf, .r = r, .io_writer = -1 };
+	struct ctx c = { .e = e, .syms = syms, .dw = dwarf, .r = r, .io_writer = -1,
+			.boot_hart = -1 };
 	snprintf(r->trace, sizeof(r->trace), "%s", path);
 	if (problem)
 		note(r, problem);
@@ -710,7 +739,7 @@ struct triage_report *triage_build(struct rpl *e, const struct sym_table *syms,
 	rpl_goto(e, &end, &st);
 	rpl_capture_console(e, -1);
 	if (fd >= 0) {
-		read_console(r, fd);
+		read_console(&c, fd);
 		close(fd);
 	}
 	if (obs)
