@@ -345,6 +345,16 @@ def linux(rrv, files, out, schema):
           "panic" in bt, f"linux: hart {fail and fail['hart']}'s backtrace (kallsyms) "
           f"{' <- '.join(str(x) for x in bt[:5])}")
     check(any("sysrq triggered crash" in l for l in d["console_tail"]), "linux: console tail")
+    # CPU 0 is OpenSBI's boot hart, the others follow in hart order.
+    cpu = re.search(r"CPU: (\d+)", "\n".join(d["crash_text"]))
+    boot = re.search(r"Boot HART ID\s*: (\d+)", p.stdout)
+    if cpu and boot:
+        n, b = int(cpu.group(1)), int(boot.group(1))
+        others = [h for h in range(4) if h != b]
+        want = b if n == 0 else others[n - 1]
+        check(fail and fail["hart"] == want and fail["at"] == "fault",
+              f"linux: the failing hart is CPU {n}'s (hart {want}), at its call into panic()",
+              json.dumps(fail)[:200])
 
 
 def main():
