@@ -355,6 +355,8 @@ static void take_auto_checkpoint(struct rpl *e)
 	double t0 = now_s();
 	if (ckpt_take(e->ck, e->m, e->rr, &p, 0) != 0)
 		return;
+	if (e->on_canonical)
+		ckpt_mark_canonical(e->ck);
 	double cost = now_s() - t0;
 	/* ~10x the checkpoint's cost in replay time, at ~200 MIPS. */
 	uint64_t by_cost = (uint64_t)(cost * 10.0 * 200e6);
@@ -385,16 +387,25 @@ static void report_progress(struct rpl *e, const struct rpl_pos *lim)
 	e->progress(e->progress_ctx, rpl_pos_time(&p), lim ? rpl_pos_time(lim) : 0);
 }
 
-static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
-		      struct rpl_stop *st)
+static int run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+			    uint64_t tlim, struct rpl_stop *st)
 {
 	for (;;) {
 		report_progress(e, lim);
-		bool moved = false, all_there = true;
+		bool moved = false, all_there = true, cut = false;
 		for (unsigned i = 0; i < e->n; i++) {
 			struct hart *h = e->m->harts[i];
 			if (finished(e, i))
 				continue;
+			uint64_t room = UINT64_MAX;
+			if (tlim) {
+				struct rpl_pos now;
+				rpl_position(e, &now);
+				uint64_t tn = rpl_pos_time(&now);
+				if (tn >= tlim)
+					return RUN_OK;
+				room = tlim - tn;
+			}
 			uint64_t cap = lim && lim->icount[i] < e->end.icount[i] ?
 				       lim->icount[i] : UINT64_MAX;
 			if (h->icount >= cap && (!e->rr->harts[i]->waiting ||
@@ -404,6 +415,10 @@ static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints
 			uint64_t t = (h->icount / ROUND + 1) * ROUND;
 			if (t > cap)
 				t = cap;
+			if (t - h->icount > room) {
+				t = h->icount + room;
+				cut = true;
+			}
 			uint64_t before = h->icount;
 			int r = run_hart_to(e, i, t, st);
 			moved |= h->icount != before;
@@ -414,11 +429,18 @@ static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints
 		}
 		if (all_there || all_finished(e))
 			return lim ? RUN_OK : RUN_END;
-		if (checkpoints)
+		/* A round cut short by tlim is not the canonical round. */
+		if (checkpoints && !cut)
 			take_auto_checkpoint(e);
 		if (!moved && !lim)
 			return RUN_END;
 	}
+}
+
+static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+		      struct rpl_stop *st)
+{
+	return run_rounds_until(e, lim, checkpoints, 0, st);
 }
 
 /* Resuming steps over a breakpoint at the pc a hart stands on (gdb's
@@ -517,6 +539,7 @@ static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
  * knows nothing of the watchpoints set since: mark the watched pages. */
 static int restore(struct rpl *e, const struct rpl_pos *target)
 {
+	e->on_canonical = false;
 	if (ckpt_restore_before(e->ck, e->m, e->rr, e->ser, target) < 0)
 		return -1;
 	for (unsigned i = 0; i < e->n; i++)
@@ -607,7 +630,19 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 		struct rr_hart *rh = e->rr->harts[b];
 		uint64_t at = e->blocked_at;
 		bool boundary = rh->have_ev && !rh->ev.insn && at > 0;
-		target->icount[b] = boundary ? at - 1 : at;
+		uint64_t lower = boundary ? at - 1 : at;
+		if (lower >= target->icount[b]) {
+			/* No lower than its target already: b waits inside the
+			 * instruction at its target (the position it was taken
+			 * at had it there); let it stay inside, and only if
+			 * that fails too, go back one more. */
+			if (!e->inside_ok[b]) {
+				e->inside_ok[b] = true;
+				continue;
+			}
+			lower = target->icount[b] ? target->icount[b] - 1 : 0;
+		}
+		target->icount[b] = lower;
 		for (unsigned i = 0; i < e->n; i++)
 			target->seq[i] = 0;
 	}
@@ -642,31 +677,39 @@ static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop
 	return r == RUN_OK ? 0 : -1;
 }
 
+/*
+ * The canonical schedule is what `continue` from the start does: rounds of
+ * ROUND instructions per hart in hart order, a hart that waits pulling the
+ * ones it waits for. Going to time t replays it from the latest checkpoint
+ * taken on it (one at t = 0 always is) until Σ icount = t; the position
+ * depends on t alone, whichever way it is reached. (Computing the
+ * position from t without running, as rounds that ignore the waits, gave
+ * positions the trace's dependencies do not allow on SMP traces.)
+ */
 int rpl_goto_time(struct rpl *e, uint64_t t, struct rpl_stop *st)
 {
-	/* The canonical schedule from the start until Σ icount = t: whole
-	 * rounds first, then the last round hart by hart. */
-	struct rpl_pos p = { .nharts = e->n };
-	uint64_t total = 0;
-	for (uint64_t r = 0; total < t; r++) {
-		bool any = false;
-		for (unsigned i = 0; i < e->n && total < t; i++) {
-			uint64_t want = (r + 1) * ROUND;
-			if (want > e->end.icount[i])
-				want = e->end.icount[i];
-			if (want <= p.icount[i])
-				continue;
-			uint64_t d = want - p.icount[i];
-			if (d > t - total)
-				d = t - total;
-			p.icount[i] += d;
-			total += d;
-			any = true;
-		}
-		if (!any)
-			break;
+	memset(st, 0, sizeof(*st));
+	journal_clear(e);
+	const struct rpl_pos *from = ckpt_canonical_before(e->ck, t);
+	int r = RUN_DIVERGED;
+	set_armed(e, false);
+	if (from && restore(e, from) == 0) {
+		e->on_canonical = true;
+		r = run_rounds_until(e, NULL, true, t ? t : 1, st);
+		if (!t)
+			r = RUN_OK;
+		if (r == RUN_END)
+			r = RUN_OK; /* t past the end: the end */
+	} else {
+		snprintf(st->detail, sizeof(st->detail), "no checkpoint on the canonical schedule");
 	}
-	return rpl_goto(e, &p, st);
+	/* Mid-round now: a later continue is not the canonical one. */
+	e->on_canonical = false;
+	if (r == RUN_OK)
+		settle(e, -1);
+	set_armed(e, true);
+	stop_at_result(e, r, st);
+	return r == RUN_OK ? 0 : -1;
 }
 
 /* ---- movements ---- */
@@ -703,6 +746,7 @@ void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
 	struct rpl_pos before;
 	rpl_position(e, &before);
 	step_over_breakpoints(e);
+	e->on_canonical = false;
 	/* From the position's icount: a hart waiting inside an instruction
 	 * stands before it (its h->icount counts the whole block). */
 	int r = run_hart_to(e, hart, before.icount[hart] + n, st);
@@ -759,7 +803,10 @@ void rpl_continue(struct rpl *e, struct rpl_stop *st)
 	journal_clear(e);
 	step_over_breakpoints(e);
 	e->pulled = 0;
+	/* From a position on the canonical schedule (the start), the
+	 * checkpoints this takes are on it too. */
 	int r = run_rounds(e, NULL, true, st);
+	e->on_canonical = false;
 	settle(e, r == RUN_HIT ? (int)st->hart : -1);
 	stop_at_result(e, r, st);
 	if (r == RUN_HIT) {
@@ -902,6 +949,7 @@ void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
 	struct rpl_pos before;
 	rpl_position(e, &before);
 	step_over_breakpoints(e);
+	e->on_canonical = false;
 	for (;;) {
 		if (max && h->icount - start >= max) {
 			st->why = RPL_STOP_DONE;
@@ -994,6 +1042,8 @@ struct rpl *rpl_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory for the first checkpoint");
 		goto fail;
 	}
+	ckpt_mark_canonical(e->ck);
+	e->on_canonical = true;
 	engine_sync_stops(e);
 	return e;
 fail:

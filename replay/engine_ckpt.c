@@ -42,6 +42,7 @@ struct ckpt {
 	struct snap_buf state;
 	struct page **pages;
 	size_t own;                /* bytes of pages first stored here */
+	bool canonical;            /* on the canonical schedule */
 };
 
 struct rpl_ckpts {
@@ -260,6 +261,23 @@ void ckpt_keep_close(struct rpl_ckpts *c, struct machine *m, struct rr *rr,
 	if (k && rpl_pos_time(p) - k->t < 1000000)
 		return;
 	ckpt_take(c, m, rr, p, false);
+}
+
+void ckpt_mark_canonical(struct rpl_ckpts *c)
+{
+	if (c->last)
+		c->last->canonical = true;
+}
+
+const struct rpl_pos *ckpt_canonical_before(const struct rpl_ckpts *c, uint64_t t)
+{
+	const struct ckpt *best = NULL;
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct ckpt *k = c->v[i];
+		if (k->canonical && k->t <= t && (!best || k->t > best->t))
+			best = k;
+	}
+	return best ? &best->pos : NULL;
 }
 
 const struct rpl_pos *ckpt_user_pos(const struct rpl_ckpts *c, int n)

@@ -37,6 +37,11 @@ const struct rpl_pos *ckpt_before_pos(const struct rpl_ckpts *c, const struct rp
  * machine must be at p. */
 void ckpt_keep_close(struct rpl_ckpts *c, struct machine *m, struct rr *rr,
 		     const struct rpl_pos *p);
+/* The checkpoint just taken lies on the canonical schedule (a continue
+ * from the start passes through it). */
+void ckpt_mark_canonical(struct rpl_ckpts *c);
+/* The latest such checkpoint at time t or before, or NULL. */
+const struct rpl_pos *ckpt_canonical_before(const struct rpl_ckpts *c, uint64_t t);
 const struct rpl_pos *ckpt_user_pos(const struct rpl_ckpts *c, int n);
 bool ckpt_describe(const struct rpl_ckpts *c, unsigned i, struct rpl_ckpt_desc *d);
 size_t ckpt_total_bytes(const struct rpl_ckpts *c);

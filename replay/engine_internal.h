@@ -57,6 +57,9 @@ struct rpl {
 	 * movement to stop soon and orders nothing else. */
 	_Atomic int interrupt;
 	bool scanning;              /* reverse scan: record hits, go on */
+	/* The machine is on the canonical schedule (`continue` from the
+	 * start), at a round's end: checkpoints taken now are on it. */
+	bool on_canonical;
 	/* reach(): harts lowered to an instruction they waited inside, whose
 	 * events given away while waiting others may still need: they may
 	 * start that instruction and stay waiting inside it. */

@@ -155,7 +155,7 @@ def racy_counter():
     s.cmd("watch counter")
     prev = None
     found = None
-    for k in range(40000):
+    for k in range(total + 1):  # every write, if need be
         t = s.cmd("continue")
         if "watchpoint" not in t:
             break
