@@ -39,3 +39,17 @@ sbi-linux-test: $(RRV) $(LINUX_FILES)
 	@sh tests/sbi/linux-builtin.sh $(RRV) $(LINUX_OUT) $(BUILD)/sbi
 
 TEST_TARGETS += sbi-test sbi-linux-test
+
+# Run from `make tsan` (BUILD=build/tsan): the 4-hart SBI guest run,
+# recorded and replayed under ThreadSanitizer (the ECALL handler's cross-hart
+# mailbox accesses and CLINT writes from hart threads).
+.PHONY: tsan-sbi-test
+tsan-sbi-test: $(RRV) $(SBI_GUEST)
+	@st=0; \
+	$(RRV) run --smp 4 --bios builtin $(SBI_GUEST) >/dev/null; [ $$? = 42 ] || st=1; \
+	$(RRV) record -o $(BUILD)/tsan-sbi.rrv --smp 4 --bios builtin $(SBI_GUEST) >/dev/null; \
+	[ $$? = 42 ] || st=1; \
+	$(RRV) replay --quiet $(BUILD)/tsan-sbi.rrv; [ $$? = 42 ] || st=1; \
+	exit $$st
+
+TSAN_TARGETS += tsan-sbi-test
