@@ -705,6 +705,12 @@ int rpl_goto_time(struct rpl *e, uint64_t t, struct rpl_stop *st)
 	}
 	/* Mid-round now: a later continue is not the canonical one. */
 	e->on_canonical = false;
+	/* Harts the time limit left unrun this round make their first stop
+	 * at their icount (its boundary events), as a position's seq 0 means
+	 * everywhere else. */
+	for (unsigned i = 0; i < e->n && r == RUN_OK; i++)
+		if (!finished(e, i) && !e->rr->harts[i]->waiting)
+			r = run_pulls(e, i, e->m->harts[i]->icount, true, st);
 	if (r == RUN_OK)
 		settle(e, -1);
 	set_armed(e, true);

@@ -273,7 +273,7 @@ def positions(name, elf, smp, extra=()):
     check(same, f"{name}: {len(times)} positions reached backwards equal the same reached forwards")
     # stepi N / reverse-stepi N round trips on every hart.
     round_trip = True
-    for k in range(4):
+    for k in range(8):
         hart = rnd.randrange(smp)
         n = rnd.choice([1, 7, 1000, 50000])
         s.cmd(f"goto {times[k % len(times)]}")
