@@ -1,8 +1,10 @@
 /* hart.c: hart lifecycle, its host thread loop, safe points, WFI sleep. */
 #include "core/hart.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/exec.h"
 #include "core/fpu_fast.h"
@@ -11,10 +13,15 @@
 #include "core/mmu.h"
 #include "core/tb.h"
 #include "core/trap.h"
+#include "devices/clint.h"
 
 /* Instructions per exec_run call when nothing else bounds it; only affects
  * how often the loop below re-checks limits, not correctness. */
 #define HART_QUANTUM 1000000ull
+/* Hart 0's quantum while --inject spurious-irq is live: it looks at mtime
+ * for an owed raise after each (a few microseconds of guest code; 50,000
+ * raises a second are 20 us apart). */
+#define HART_INJECT_QUANTUM 1000ull
 
 /* mip bits driven from outside the hart (CLINT, PLIC). */
 #define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
@@ -32,7 +39,12 @@ struct hart *hart_new(struct machine *m, unsigned id)
 		return NULL;
 	}
 	pthread_mutex_init(&h->wfi_lock, NULL);
-	pthread_cond_init(&h->wfi_cond, NULL);
+	/* Monotonic, the clock mtime runs on: wfi_sleep's timed wait. */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->wfi_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	h->icount_limit = UINT64_MAX;
 	h->fpu_soft = m->cfg.fpu_soft || !fpu_fast_host_ok();
 	trigger_reset(&h->trig);
@@ -106,6 +118,14 @@ bool hart_safe_point(struct hart *h)
 		return false;
 	if (h->rr && !h->m->hooks->safe_point(h))
 		return false;
+	/* `rrv run`: hart 0 raises what --inject spurious-irq owes (a
+	 * recording's safe_point hook does, and logs it). */
+	if (!h->rr && h->id == 0 && machine_inject_due(h->m) &&
+	    machine_inject_owed(h->m)) {
+		pthread_mutex_lock(&h->m->io_lock);
+		machine_inject_irq(h->m, h, h->m->cfg.spurious_src);
+		pthread_mutex_unlock(&h->m->io_lock);
+	}
 	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
 	if (h->rr && (async & ASYNC_MIP_MASK) != h->mip_ext)
 		h->m->hooks->mip(h, async & ASYNC_MIP_MASK);
@@ -125,9 +145,26 @@ bool hart_safe_point(struct hart *h)
 
 static void wfi_sleep(struct hart *h)
 {
+	/* Hart 0 owes spurious raises by guest time even while the guest
+	 * idles (--inject): it wakes itself for the next, which then takes
+	 * it out of WFI if the guest enabled the source. */
+	uint64_t ticks = h->id == 0 ? machine_inject_wait(h->m) : UINT64_MAX;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ticks != UINT64_MAX) {
+		uint64_t ns = (uint64_t)ts.tv_nsec + ticks * (1000000000ull / CLINT_TIMEBASE_HZ);
+		ts.tv_sec += (time_t)(ns / 1000000000ull);
+		ts.tv_nsec = (long)(ns % 1000000000ull);
+	}
 	pthread_mutex_lock(&h->wfi_lock);
-	while (!atomic_load_explicit(&h->exit_request, memory_order_acquire))
-		pthread_cond_wait(&h->wfi_cond, &h->wfi_lock);
+	while (!atomic_load_explicit(&h->exit_request, memory_order_acquire)) {
+		if (ticks == UINT64_MAX) {
+			pthread_cond_wait(&h->wfi_cond, &h->wfi_lock);
+		} else if (pthread_cond_timedwait(&h->wfi_cond, &h->wfi_lock, &ts) == ETIMEDOUT) {
+			atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
+			break;
+		}
+	}
 	pthread_mutex_unlock(&h->wfi_lock);
 }
 
@@ -153,6 +190,8 @@ void *hart_thread(void *arg)
 		uint64_t budget = h->icount_limit - h->icount;
 		if (budget > HART_QUANTUM)
 			budget = HART_QUANTUM;
+		if (h->id == 0 && m->inject_live && budget > HART_INJECT_QUANTUM)
+			budget = HART_INJECT_QUANTUM;
 		if (h->rr)
 			budget = m->hooks->budget(h, budget);
 		struct machine_pause *p = &m->pause;
@@ -165,6 +204,8 @@ void *hart_thread(void *arg)
 		exec_run(h, budget);
 		if (h->rr)
 			m->hooks->boundary(h);
+		if (h->id == 0 && machine_inject_due(m))
+			atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 		atomic_store_explicit(&h->progress, h->icount + h->irqs_taken,
 				      memory_order_relaxed);
 		if (h->test_crash_at && h->icount >= h->test_crash_at)

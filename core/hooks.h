@@ -76,10 +76,6 @@ struct machine_hooks {
 	void (*output)(void *ctx, uint8_t byte);
 	void (*host_input)(void *ctx, const uint8_t *buf, size_t n);
 	size_t (*host_input_room)(void *ctx);
-	/* Fault injection: the I/O thread's timer wants PLIC source src
-	 * raised (--inject spurious-irq); a hart does it at a safe point
-	 * and logs it, as with host input. */
-	void (*host_irq)(void *ctx, unsigned src);
 	void *ctx;
 
 	/* Replay: no asynchronous sources (no I/O thread, no device mip

@@ -7,12 +7,16 @@
 struct machine_config;
 
 /*
- * Without a rate, spurious-irq raises its source this often per second of
- * guest time (mtime, 10 MHz). Linux disables a line after 100,000
- * interrupts of which over 99,900 went unhandled, each unhandled one less
- * than 100 ms after the previous: at 50,000 per second that takes two
- * seconds of guest time once the driver has enabled the line, which a
- * Linux boot to its shell leaves room for.
+ * Without a rate, spurious-irq owes its source this many raises per second
+ * of guest time (mtime, 10 MHz); hart 0 applies them at its safe points,
+ * and one that finds the source pending or claimed is skipped. Linux
+ * disables a line after 100,000 interrupts of which over 99,900 went
+ * unhandled, each unhandled one less than 100 ms of jiffies after the
+ * previous. Its claim, 8250 handler and completion take ~2,600 guest
+ * instructions, so 50,000 a second (one owed every 20 us) keeps a raise
+ * owed whenever the last one completes: the storm runs as fast as the
+ * guest takes it (15-20k/s on 4-hart Debian on a loaded 2-core host, 100,000
+ * in 5-7 s), not at a host thread's wake-up rate.
  */
 #define INJECT_DEFAULT_RATE 50000u
 /* At most one raise per mtime tick. */

@@ -619,76 +619,63 @@ static void read_input(struct machine *m)
 }
 
 /*
- * --inject spurious-irq: the k-th raise is due at mtime k * HZ / rate (no
- * drift). A wake-up that finds several due raises one: they would only
- * find the source pending already. In a recording a hart does it at its
- * next safe point (logged there, so the replay has it at the same
- * instruction); in `rrv run` the I/O thread does it under io_lock.
+ * --inject spurious-irq: the k-th raise is owed at mtime k * HZ / rate (no
+ * drift). Hart 0 applies what is owed at its safe points: in a recording
+ * that is where it can log the raise (INPUT to the PLIC, replayed at the
+ * same instruction), and it makes the rate follow guest time, not the
+ * wake-ups of some other thread. Raises owed since the last safe point
+ * collapse into one: all but the first would find the source pending.
  */
-struct injector {
-	uint64_t k, next;         /* next raise: number and mtime */
-	unsigned unclaimed;       /* raises in a row that found it pending */
-};
 
-/* After this many raises found the source still pending (the guest has
- * not enabled it yet), try only every millisecond: a boot must not pay
- * for wake-ups that change nothing. */
+/* After this many owed raises found the source still pending (the guest
+ * has not enabled it yet), owe one only every millisecond: a boot must not
+ * pay for safe points and WFI wake-ups that change nothing. */
 #define INJECT_IDLE_RAISES 100
 #define INJECT_IDLE_TICKS (CLINT_TIMEBASE_HZ / 1000)
 
-static uint64_t inject_due(const struct machine *m, uint64_t k)
+/* The first raise owed after mtime t. */
+static uint64_t inject_after(const struct machine *m, uint64_t t)
 {
-	return (uint64_t)((unsigned __int128)k * CLINT_TIMEBASE_HZ / m->cfg.spurious_rate);
+	uint32_t rate = m->cfg.spurious_rate;
+	uint64_t k = (uint64_t)((unsigned __int128)t * rate / CLINT_TIMEBASE_HZ) + 1;
+	return (uint64_t)(((unsigned __int128)k * CLINT_TIMEBASE_HZ + rate - 1) / rate);
 }
 
-static void inject_tick(struct machine *m, struct injector *in, uint64_t now)
+bool machine_inject_owed(struct machine *m)
 {
-	if (!m->cfg.spurious_src || now < in->next)
-		return;
+	uint64_t now = machine_mtime(m);
 	unsigned src = m->cfg.spurious_src;
 	pthread_mutex_lock(&m->io_lock);
-	/* A raise that would find the source pending or claimed changes
-	 * nothing: a recording need not stop a hart for it (so a line the
-	 * guest never enables costs nothing), and skipping it is what the
-	 * replay, which never sees it, does too. */
-	if (!m->hooks)
-		machine_inject_irq(m, NULL, src);
-	bool ask = m->hooks && plic_can_inject(m->plic, src);
+	bool can = plic_can_inject(m->plic, src);
 	bool pending = plic_pending(m->plic, src);
 	pthread_mutex_unlock(&m->io_lock);
-	if (ask)
-		m->hooks->host_irq(m->hooks->ctx, src);
-	in->unclaimed = pending && !ask ? in->unclaimed + 1 : 0;
-	/* The first raise due after now (or after a pause, see above). */
-	uint64_t from = in->unclaimed >= INJECT_IDLE_RAISES ? now + INJECT_IDLE_TICKS : now;
-	in->k = (uint64_t)((unsigned __int128)from * m->cfg.spurious_rate /
-			   CLINT_TIMEBASE_HZ) + 1;
-	in->next = inject_due(m, in->k);
+	m->inject_skipped = pending ? m->inject_skipped + 1 : 0;
+	uint64_t from = m->inject_skipped >= INJECT_IDLE_RAISES ? now + INJECT_IDLE_TICKS : now;
+	m->inject_next = inject_after(m, from);
+	return can;
+}
+
+uint64_t machine_inject_wait(struct machine *m)
+{
+	if (!m->inject_live)
+		return UINT64_MAX;
+	uint64_t now = machine_mtime(m);
+	return m->inject_next > now ? m->inject_next - now : 0;
 }
 
 static void *io_thread(void *arg)
 {
 	struct machine *m = arg;
-	struct injector inj = { 0 };
-	if (m->cfg.spurious_src) {
-		inj.k = (uint64_t)((unsigned __int128)machine_mtime(m) *
-				   m->cfg.spurious_rate / CLINT_TIMEBASE_HZ) + 1;
-		inj.next = inject_due(m, inj.k);
-	}
 	if (m->thread_hook)
 		m->thread_hook(true);
 	while (!atomic_load_explicit(&m->stop, memory_order_acquire)) {
-		inject_tick(m, &inj, machine_mtime(m));
 		pthread_mutex_lock(&m->io_lock);
 		uint64_t next = clint_update_timers(m->clint);
 		bool want_input = m->cfg.input_fd >= 0 && !m->input_eof &&
 				  (m->hooks ? m->hooks->host_input_room(m->hooks->ctx)
 					    : input_room(m)) > 0;
 		pthread_mutex_unlock(&m->io_lock);
-		if (m->cfg.spurious_src && inj.next < next)
-			next = inj.next;
-		/* At most a second, so a stop is noticed; the injector needs
-		 * microseconds, hence ppoll's nanoseconds. */
+		/* At most a second, so a stop is noticed. */
 		struct timespec ts = { .tv_sec = 1 };
 		if (next != UINT64_MAX) {
 			uint64_t now = machine_mtime(m);
@@ -892,6 +879,9 @@ int machine_run(struct machine *m, double timeout_s)
 	bool replay = machine_replaying(m);
 	console_init(&m->console, replay ? -1 : m->cfg.input_fd);
 	/* Replay has no asynchronous sources: no input, no timers. */
+	m->inject_live = m->cfg.spurious_src && !replay;
+	if (m->inject_live)
+		m->inject_next = inject_after(m, machine_mtime(m));
 	if (!replay && pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
 	const struct machine_hooks *hk = m->hooks;

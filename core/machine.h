@@ -177,6 +177,16 @@ struct machine {
 	int wake_pipe[2];          /* pokes the I/O thread */
 	pthread_t io_thread;
 	bool io_thread_started;
+
+	/* --inject spurious-irq in a live run (not a replay; set before the
+	 * harts start): hart 0 applies the raises owed by mtime at its safe
+	 * points (machine_inject_owed), so their rate follows guest time,
+	 * not host wake-ups. inject_next is the mtime the next one is owed
+	 * at, inject_skipped the owed raises in a row that found the source
+	 * pending; both hart 0's alone. */
+	bool inject_live;
+	uint64_t inject_next;
+	unsigned inject_skipped;
 };
 
 /* Build the board; on error returns NULL and writes a message into err. */
@@ -237,12 +247,28 @@ void machine_console_out(struct machine *m, uint8_t byte);
  * can. Caller holds io_lock. */
 void machine_input_push(struct machine *m, const uint8_t *buf, size_t n);
 
-/* Fault injection: raise PLIC source src as no device would (h: the hart
- * doing it, NULL for the I/O thread). Caller holds io_lock. */
-bool machine_inject_irq(struct machine *m, struct hart *h, unsigned src);
-
 /* mtime: 10 MHz ticks since the machine started. */
 uint64_t machine_mtime(struct machine *m);
+
+/* Fault injection: raise PLIC source src as no device would (h: the hart
+ * doing it). Caller holds io_lock. */
+bool machine_inject_irq(struct machine *m, struct hart *h, unsigned src);
+
+/* Hart 0, --inject spurious-irq live: is a raise owed by now? (One flag
+ * test when nothing is injected.) */
+static inline bool machine_inject_due(struct machine *m)
+{
+	return m->inject_live && machine_mtime(m) >= m->inject_next;
+}
+/* Hart 0 at a safe point with a raise due: true when the raise would take
+ * (the source neither pending nor claimed; the caller then raises it with
+ * machine_inject_irq, logged when recording); the next one is scheduled
+ * either way. */
+bool machine_inject_owed(struct machine *m);
+/* Hart 0 in WFI: mtime ticks until the next raise is owed (UINT64_MAX when
+ * nothing is injected), so its sleep can end then. */
+uint64_t machine_inject_wait(struct machine *m);
+
 /* Make machine_mtime() continue from `ticks` (restoring a snapshot). */
 void machine_set_mtime(struct machine *m, uint64_t ticks);
 

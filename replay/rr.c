@@ -435,50 +435,28 @@ static bool inject_input(struct rr_hart *rh)
 	return true;
 }
 
-/* Raise the PLIC sources the injector asked for, logged as INPUT to the
- * PLIC (replay makes the same sources pending at the same point). */
+/* Hart 0: the raise --inject spurious-irq owes by now, if it would take,
+ * logged as INPUT to the PLIC (replay makes the source pending at the
+ * same point). */
 static bool inject_irqs(struct rr_hart *rh)
 {
-	struct rr *rr = rh->rr;
-	struct machine *m = rr->m;
-	if (!atomic_load_explicit(&rr->inj_mask[0], memory_order_relaxed) &&
-	    !atomic_load_explicit(&rr->inj_mask[1], memory_order_relaxed))
-		return true;
-	/* Taking the I/O domain for a raise that would change nothing (the
-	 * guest claimed or has not yet claimed the last one) only costs a
-	 * handshake: skip it unlogged, as the injector did. */
-	pthread_mutex_lock(&m->io_lock);
-	bool any = false;
-	for (unsigned w = 0; w < 2; w++) {
-		uint64_t bits = atomic_load_explicit(&rr->inj_mask[w], memory_order_acquire);
-		for (; bits; bits &= bits - 1) {
-			unsigned src = w * 64 + (unsigned)__builtin_ctzll(bits);
-			if (plic_can_inject(m->plic, src))
-				any = true;
-			else
-				atomic_fetch_and_explicit(&rr->inj_mask[w], ~(1ull << (src % 64)),
-							  memory_order_relaxed);
-		}
-	}
-	pthread_mutex_unlock(&m->io_lock);
-	if (!any)
+	struct machine *m = rh->rr->m;
+	/* A raise that would find the source pending or claimed changes
+	 * nothing: skip it unlogged (no I/O-domain handshake for it), as
+	 * the replay, which never sees it, does too. */
+	if (!machine_inject_due(m) || !machine_inject_owed(m))
 		return true;
 	if (rr_need(rh->h, PLIC_BASE, true) != RR_OK)
 		return false;
-	struct trace_event ev = { .kind = TRACE_EV_INPUT, .op = RR_INPUT_PLIC };
-	for (unsigned w = 0; w < 2; w++) {
-		uint64_t bits = atomic_exchange_explicit(&rr->inj_mask[w], 0,
-							 memory_order_acquire);
-		for (; bits && ev.len < TRACE_MAX_INPUT; bits &= bits - 1)
-			ev.bytes[ev.len++] = (uint8_t)(w * 64 + (unsigned)__builtin_ctzll(bits));
-	}
-	if (!ev.len)
-		return true;
-	rr_observed(rh, ev.bytes, ev.len);
+	unsigned src = m->cfg.spurious_src;
+	struct trace_event ev = { .kind = TRACE_EV_INPUT, .op = RR_INPUT_PLIC,
+				  .len = 1, .bytes = { (uint8_t)src } };
 	pthread_mutex_lock(&m->io_lock);
-	for (uint32_t i = 0; i < ev.len; i++)
-		machine_inject_irq(m, rh->h, ev.bytes[i]);
-	emit(rh, &ev, false);
+	/* Another hart may have had the domain, and claimed, meanwhile. */
+	if (machine_inject_irq(m, rh->h, src)) {
+		rr_observed(rh, ev.bytes, ev.len);
+		emit(rh, &ev, false);
+	}
 	pthread_mutex_unlock(&m->io_lock);
 	return true;
 }
@@ -577,16 +555,6 @@ static void rr_host_input(void *ctx, const uint8_t *buf, size_t n)
 	hart_kick(rr->harts[0]->h);
 }
 
-/* Record: the injector's request, for hart 0's next safe point. */
-static void rr_host_irq(void *ctx, unsigned src)
-{
-	struct rr *rr = ctx;
-	assert(src > 0 && src < PLIC_NUM_SOURCES);
-	atomic_fetch_or_explicit(&rr->inj_mask[src / 64], 1ull << (src % 64),
-				 memory_order_release);
-	hart_kick(rr->harts[0]->h);
-}
-
 static size_t rr_host_input_room(void *ctx)
 {
 	struct rr *rr = ctx;
@@ -641,7 +609,7 @@ static void fill_hooks(struct rr *rr, const struct rr_options *opt)
 		.budget = rr_record_budget, .boundary = rr_record_boundary,
 		.end = rr_record_end, .parked = rr_record_parked,
 		.output = rr_output, .host_input = rr_host_input,
-		.host_input_room = rr_host_input_room, .host_irq = rr_host_irq,
+		.host_input_room = rr_host_input_room,
 		.ctx = rr,
 		.replaying = opt->replay,
 		.mute_output = opt->replay && opt->quiet,

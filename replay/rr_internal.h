@@ -101,9 +101,6 @@ struct rr {
 	pthread_mutex_t in_lock;
 	uint8_t inbuf[4096];
 	size_t in_head, in_len;
-	/* Record: PLIC sources the injector wants raised (bit per source;
-	 * the I/O thread sets, hart 0 takes them at a safe point). */
-	_Atomic uint64_t inj_mask[2];
 
 	/* Replay: first divergence wins. */
 	_Atomic int diverged;

@@ -10,7 +10,7 @@
 set -u
 rrv=$1 dir=$2 out=$3
 mkdir -p "$out"
-pass=0 fail=0
+pass=0 fail=0 start=$(date +%s)
 ok() { pass=$((pass + 1)); echo "PASS $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 boot() {
@@ -37,7 +37,9 @@ storm() {
 		bad "$name: replay: $(head -c 300 "$out/$name.replay")"
 	fi
 	"$rrv" irqs "$out/$name.rrv" >"$out/$name.irqs" 2>&1
-	v=$(grep '^verdict: source 10 (uart0) disabled on context [0-9]* by hart [0-9]* at t=[0-9]* in [a-z_]* after [0-9]* of 100000 interrupts unhandled; no claim of source 10 afterwards' "$out/$name.irqs")
+	# What the console's interrupt traffic became: nothing, or Linux
+	# polling the disabled line every 100 ms (spurious.c's poll_spurious_irqs).
+	v=$(grep -E '^verdict: source 10 \(uart0\) disabled on context [0-9]+ by hart [0-9]+ at t=[0-9]+ in [a-z_0-9]+ after [0-9]+ of 100000 interrupts unhandled; no claim of source 10 afterwards: (the console stops receiving|the UART is served only in [0-9]+ bursts .* Linux.s 100 ms poll of a disabled line)$' "$out/$name.irqs")
 	if [ -n "$v" ]; then
 		ok "$name: $v"
 	else
@@ -49,10 +51,14 @@ printf '\n\n\necho hello-rrv\nsleep 4\necho after-storm\npoweroff -f\n' >"$out/s
 boot stuck --inject uart-stuck-irq --input "$out/storm.in"
 storm stuck
 
-# spurious-irq: the injector's raises come from the I/O thread's wake-ups,
-# so on a loaded host their rate, and the gaps Linux's 100 ms rule resets
-# its count on, vary: a long sleep gives the storm time.
-printf '\n\n\necho hello-rrv\nsleep 25\necho after-storm\npoweroff -f\n' >"$out/spurious.in"
+# spurious-irq: hart 0 raises the line as guest time owes it, as fast as
+# Linux takes it (~15-20k/s here). Linux's 100,000-interrupt windows count
+# from the line's enabling, during init, where a loaded host leaves hart 0
+# >100 ms gaps that reset the count; the shell's sleep is quiet, and two
+# windows of it (~200,000 interrupts) hold a whole one. The crash watcher
+# ends the run ~2 s after "nobody cared", so the sleep costs only when the
+# storm fails.
+printf '\n\n\necho hello-rrv\nsleep 40\necho after-storm\npoweroff -f\n' >"$out/spurious.in"
 boot spurious --inject spurious-irq:10 --input "$out/spurious.in"
 storm spurious
 
@@ -71,5 +77,5 @@ if grep -q "flood-done" "$out/flood.txt" && ! grep -q "nobody cared" "$out/flood
 else
 	bad "flood: $(grep -m1 'nobody cared' "$out/flood.txt" || echo 'no flood-done')"
 fi
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed ($(($(date +%s) - start)) s)"
 [ "$fail" -eq 0 ]
