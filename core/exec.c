@@ -565,6 +565,8 @@ CASE(WFI) {
 	/* Not retired yet: it retires when an interrupt wakes the hart. */
 	UNWIND(op);
 	h->in_wfi = true;
+	if (h->m->obs && h->m->obs->wfi)
+		h->m->obs->wfi(h->m->obs->ctx, h);
 	goto next_tb;
 }
 CASE(SFENCE_VMA) {

@@ -63,6 +63,8 @@ int dbg_cmd_events(int argc, char **argv);
 int dbg_cmd_debug(int argc, char **argv);
 int dbg_cmd_triage(int argc, char **argv);
 int dbg_cmd_irqs(int argc, char **argv);
+int dbg_cmd_chaos(int argc, char **argv);
+int dbg_cmd_export(int argc, char **argv);
 /* The triage title of a trace (rrv record --on-failure-only); -1 when it
  * cannot be read (the title then says why). */
 int dbg_triage_title(const char *path, char *title, size_t len);

@@ -36,6 +36,8 @@ static const char usage_main[] =
 "  info      summarize a trace file\n"
 "  events    list the events of a trace file\n"
 "  irqs      interrupts per PLIC source, context and hart, from a replay\n"
+"  export    a trace as Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
+"  chaos     record again and again with perturbed scheduling until it fails\n"
 "  dumpdtb   write the generated device tree blob to a file\n"
 "  help      show this text, or `rrv help <command>`\n"
 "  version   print the version\n"
@@ -182,6 +184,7 @@ enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
 enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
 enum { OPT_INJECT = 640 };
 enum { OPT_ON_FAILURE_ONLY = 768 };
+enum { OPT_CHAOS_SEED = 896 };
 
 const char cli_snapshot_usage[] =
 "  --save-snapshot FILE   save the whole machine to FILE when --snapshot-on\n"
@@ -219,6 +222,8 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "hang-output", required_argument, NULL, OPT_HANG_OUTPUT },
 		{ "inject", required_argument, NULL, OPT_INJECT },
 		{ "on-failure-only", no_argument, NULL, OPT_ON_FAILURE_ONLY },
+		/* Not in the usage text: `rrv chaos` passes it to each record. */
+		{ "chaos-seed", required_argument, NULL, OPT_CHAOS_SEED },
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "save-snapshot", required_argument, NULL, OPT_SAVE_SNAP },
 		{ "snapshot-on", required_argument, NULL, OPT_SNAP_ON },
@@ -309,6 +314,13 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 			if (mode != PARSE_RECORD)
 				return usage_error("%s", "--on-failure-only is for `rrv record`");
 			o->on_failure_only = true;
+			break;
+		case OPT_CHAOS_SEED:
+			if (mode != PARSE_RECORD || !parse_u64(optarg, &v))
+				return usage_error("%s", "--chaos-seed N is for `rrv record` "
+						   "(see `rrv chaos`)");
+			o->cfg.chaos = true;
+			o->cfg.chaos_seed = v;
 			break;
 		case OPT_SAVE_SNAP: o->save_snapshot = optarg; break;
 		case OPT_SNAP_ON: o->snapshot_on = optarg; break;
@@ -570,6 +582,10 @@ int main(int argc, char **argv)
 		return dbg_cmd_triage(argc - 1, argv + 1);
 	if (!strcmp(cmd, "irqs"))
 		return dbg_cmd_irqs(argc - 1, argv + 1);
+	if (!strcmp(cmd, "export"))
+		return dbg_cmd_export(argc - 1, argv + 1);
+	if (!strcmp(cmd, "chaos"))
+		return dbg_cmd_chaos(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && !strcmp(argv[2], "run"))
 			fputs(usage_run, stdout);
