@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/chaos.h"
 #include "core/exec.h"
 #include "core/fpu_fast.h"
 #include "core/hdbg.h"
@@ -194,6 +195,10 @@ void *hart_thread(void *arg)
 			budget = HART_INJECT_QUANTUM;
 		if (h->rr)
 			budget = m->hooks->budget(h, budget);
+		/* rrv chaos: maybe stall, cut the slice, or starve (0: round the
+		 * loop again, answering revocations and stops meanwhile). */
+		if (m->chaos && !(budget = chaos_point(h, budget)))
+			continue;
 		struct machine_pause *p = &m->pause;
 		bool icount_trigger = h->id == p->at_hart && p->at_icount && !p->fired;
 		if (icount_trigger && p->at_icount - h->icount < budget)

@@ -114,6 +114,9 @@ struct machine_observer {
 	void (*xret)(void *ctx, struct hart *h, unsigned from);
 	/* The hart read the time (mtime) and got this value. */
 	void (*time)(void *ctx, struct hart *h, uint64_t mtime);
+	/* A WFI at h->icount found no interrupt and waits (it retires when
+	 * one wakes the hart): `rrv export` shows the wait. */
+	void (*wfi)(void *ctx, struct hart *h);
 	void *ctx;
 };
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/chaos.h"
 #include "core/dtb.h"
 #include "core/hart.h"
 #include "core/loader.h"
@@ -280,6 +281,10 @@ struct machine *machine_new(const struct machine_config *cfg, char *err,
 	}
 	if (cfg->uart_stuck_irq)
 		uart_set_stuck_irq(m->uart, true);
+	if (cfg->chaos && !(m->chaos = chaos_new(cfg->chaos_seed, m->nharts))) {
+		snprintf(err, errlen, "out of memory");
+		goto out_free;
+	}
 	memcpy(m->rom, bootrom_code, sizeof(bootrom_code));
 	if (cfg->sbi_builtin)
 		sbi_rom_build(m->rom, sizeof(m->rom));
@@ -303,6 +308,7 @@ void machine_free(struct machine *m)
 	if (m->finisher)
 		sifive_test_free(m->finisher);
 	rrv_ctl_free(m->ctl);
+	chaos_free(m->chaos);
 	if (m->ram)
 		munmap(m->ram, m->ram_size);
 	if (m->wake_pipe[0] > 0) {

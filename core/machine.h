@@ -81,6 +81,10 @@ struct machine_config {
 	unsigned spurious_src;
 	uint32_t spurious_rate;
 	bool uart_stuck_irq;
+	/* rrv chaos: perturb the hart threads' host scheduling from this
+	 * seed (core/chaos.h); timing only, so not part of a trace's config. */
+	bool chaos;
+	uint64_t chaos_seed;
 };
 
 /* Why a run ended. Exit status mapping is documented in README.md. */
@@ -187,6 +191,9 @@ struct machine {
 	bool inject_live;
 	uint64_t inject_next;
 	unsigned inject_skipped;
+
+	/* cfg.chaos: the scheduling perturbation's state, else NULL. */
+	struct chaos *chaos;
 };
 
 /* Build the board; on error returns NULL and writes a message into err. */
