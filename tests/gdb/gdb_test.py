@@ -302,7 +302,9 @@ def live_smp():
     rc = s.wait()
     check(len(set(re.findall(r'Thread \d+ "hart (\d+)"', out))) == 2, "live: info threads lists 2 harts")
     w = re.findall(r"Hardware watchpoint 2: counter\s+Old value = (\d+)\s+New value = (\d+)", out)
-    check(len(w) == 2 and all(int(n) == int(o) + 1 for o, n in w),
+    # Live harts stop a moment after the hit: another hart's increment may
+    # land in between, so New is above Old, not always Old + 1.
+    check(len(w) == 2 and all(int(n) > int(o) for o, n in w) and int(w[1][0]) == int(w[0][1]),
           f"live: a write watchpoint on counter stops twice with old/new values ({w})")
     check("exited normally" in out and rc == 0,
           f"live: continue runs to the guest's exit; gdb sees it (rrv exit {rc})")
