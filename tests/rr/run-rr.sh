@@ -139,7 +139,9 @@ expect_report "trace missing its last byte" "$out/t-cut1.rrv" "121" "cut short a
 cp "$out/amo_counter-smp4.rrv" "$out/t-flip.rrv"
 python3 -c 'import sys; p, o = sys.argv[1], int(sys.argv[2]); f = open(p, "r+b"); f.seek(o); b = f.read(1)[0]; f.seek(o); f.write(bytes([b ^ 1]))' \
 	"$out/t-flip.rrv" $((size / 2))
-expect_report "flipped byte" "$out/t-flip.rrv" "1" "bad checksum in chunk [0-9]* at offset"
+# The byte may land in a chunk header (bad magic, bad size) or its body
+# (bad checksum), depending on the recording's layout: any is a report.
+expect_report "flipped byte" "$out/t-flip.rrv" "1" "bad [a-z ]* in chunk [0-9]* at offset"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
