@@ -48,7 +48,11 @@ t=$out/inject.rrv
 "$rrv" record -o "$t" --smp 2 --inject spurious-irq:10:20000 "$guests/irq_count.elf" \
 	>"$out/inject.out" 2>&1
 st=$?
-if "$rrv" replay --quiet "$t" 2>"$out/inject.replay" && grep -q "replay identical" "$out/inject.replay"; then
+# The extra interrupts may make the guest's own count check fail (exit 3):
+# the replay must end the same way.
+"$rrv" replay --quiet "$t" 2>"$out/inject.replay"
+rst=$?
+if [ $rst -eq $st ] && grep -q "replay identical" "$out/inject.replay"; then
 	ok "irq_count with --inject spurious-irq:10:20000 (exit $st) replays identically"
 else
 	bad "irq_count with --inject: replay: $(head -c 300 "$out/inject.replay")"
