@@ -1,12 +1,14 @@
 #!/bin/sh
 # rr-bench.sh: record/replay costs, as medians of interleaved runs.
 #
-# usage: rr-bench.sh RRV LOWSHARE_ELF "CONTENDED_ELF..." [RUNS]
+# usage: rr-bench.sh RRV LOWSHARE_ELF "CONTENDED_ELF..." [RUNS] ["REPLAY_ELF..."]
 #   record/run time ratio on a low-sharing 2-hart guest (target <= 1.15),
-#   replay/record ratio, trace bytes per million instructions, and ownership
-#   transfers per second on a contended-lock 4-hart guest.
+#   replay/record ratio, trace bytes per million instructions, ownership
+#   transfers per second on a contended-lock 4-hart guest, and parallel
+#   against serialized replay of each REPLAY_ELF recorded on 8 harts (more
+#   harts than host cores: how waiting harts give way to the one they wait on).
 set -eu
-rrv=$1 low=$2 locks=$3 runs=${4:-5}
+rrv=$1 low=$2 locks=$3 runs=${4:-5} replays=${5:-}
 tmp=${TMPDIR:-/tmp}/rrv-rrbench.$$
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
@@ -42,4 +44,19 @@ while [ $i -lt "$runs" ]; do
 done
 printf 'rr-bench: contended guest %s, 4 harts: %.0f ownership transfers per second of recording (median of %s)\n' \
 	"$(basename "$lock")" "$(median <"$tmp/xfer")" "$runs"
+done
+
+for g in $replays; do
+	"$rrv" record -o "$tmp/rep8.rrv" --smp 8 "$g" >/dev/null 2>>"$tmp/err" ||
+		{ echo "rr-bench: failed: record $g" >&2; cat "$tmp/err" >&2; exit 1; }
+	: >"$tmp/par"; : >"$tmp/ser"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		i=$((i + 1))
+		timeit "$rrv" replay --quiet "$tmp/rep8.rrv" >>"$tmp/par"
+		timeit "$rrv" replay --quiet --serial "$tmp/rep8.rrv" >>"$tmp/ser"
+	done
+	par=$(median <"$tmp/par") ser=$(median <"$tmp/ser")
+	printf 'rr-bench: contended guest %s, 8 harts on %s host cores: parallel replay %.3f s, serialized %.3f s, parallel/serialized = %.2f (median of %s)\n' \
+		"$(basename "$g")" "$(nproc)" "$par" "$ser" "$(echo "$par / $ser" | bc -l)" "$runs"
 done

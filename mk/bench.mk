@@ -14,7 +14,8 @@ cpu-bench: $(RRV) $(BENCH_ELF)
 BENCH_TARGETS += cpu-bench
 
 # Record/replay costs (rr-bench.sh): a low-sharing 2-hart guest, and the
-# LR/SC lock and AMO counter guests for ownership transfer rates.
+# LR/SC lock and AMO counter guests for ownership transfer rates, and the
+# same two on 8 harts for parallel against serialized replay.
 LOWSHARE_ELF := $(BENCH_OUT)/lowshare.elf
 $(LOWSHARE_ELF): bench/lowshare.c $(wildcard tests/guests/common/*)
 	@mkdir -p $(dir $@)
@@ -23,7 +24,8 @@ $(LOWSHARE_ELF): bench/lowshare.c $(wildcard tests/guests/common/*)
 .PHONY: rr-bench
 rr-bench: $(RRV) $(LOWSHARE_ELF) guests
 	@sh bench/rr-bench.sh $(RRV) $(LOWSHARE_ELF) \
-	    "$(BUILD)/guests/lrsc_lock.elf $(BUILD)/guests/amo_counter.elf" $(BENCH_RUNS)
+	    "$(BUILD)/guests/lrsc_lock.elf $(BUILD)/guests/amo_counter.elf" $(BENCH_RUNS) \
+	    "$(BUILD)/guests/amo_counter.elf $(BUILD)/guests/lrsc_lock.elf"
 
 BENCH_TARGETS += rr-bench
 

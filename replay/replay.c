@@ -11,7 +11,6 @@
 #include "replay/rr_internal.h"
 
 #include <inttypes.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +23,10 @@
 
 #define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
 #define STUCK_NS 5000000000ull     /* parallel: no progress anywhere this long */
+/* Parallel: polls of a dependency before sleeping on it, and the longest
+ * sleep (the stuck and stopping checks run between sleeps). */
+#define WAIT_SPINS 64
+#define WAIT_SLEEP_NS 20000000L
 
 static uint64_t now_ns(void)
 {
@@ -36,8 +39,10 @@ static void stop_all(struct rr *rr)
 {
 	struct machine *m = rr->m;
 	atomic_store_explicit(&m->stop, 1, memory_order_release);
-	for (unsigned i = 0; i < rr->nharts; i++)
+	for (unsigned i = 0; i < rr->nharts; i++) {
 		hart_kick(rr->harts[i]->h);
+		rr_wait_wake(&rr->harts[i]->published);
+	}
 }
 
 static int describe(char *buf, size_t len, const struct trace_event *e)
@@ -175,6 +180,25 @@ static int unmet_dep(const struct rr_hart *rh)
 	return -1;
 }
 
+/*
+ * Parallel replay: sleep until hart o publishes past dependency d (or
+ * finishes), at most WAIT_SLEEP_NS. Only RELEASEs are named by
+ * dependencies (a TRAP marker just before one can be: the RELEASE right
+ * after it wakes), so o wakes sleepers only then and at its end; the
+ * events it applies in between stay one store each.
+ */
+static void sleep_on(struct rr_hart *rh, struct rr_hart *o, const struct trace_dep *d)
+{
+	uint32_t gen = rr_wait_prepare(&o->published);
+	if (atomic_load_explicit(&o->applied, memory_order_acquire) > d->seq ||
+	    atomic_load_explicit(&o->finished, memory_order_acquire) ||
+	    rr_stopping(rh->rr)) {
+		rr_wait_cancel(&o->published);
+		return;
+	}
+	rr_wait_sleep(&o->published, gen, WAIT_SLEEP_NS);
+}
+
 static void report_unreached(struct rr_hart *rh, const struct trace_dep *d)
 {
 	rr_replay_report(rh, "waiting for event %" PRIu64 " of hart %u, which the "
@@ -242,8 +266,12 @@ static bool wait_deps(struct rr_hart *rh)
 			report_unreached(rh, d);
 			return false;
 		}
-		if (++spins > 64)
-			sched_yield();
+		/* A hart waits mostly for one whose thread is not running
+		 * (more harts than host cores): polling would keep the CPU
+		 * from it. Poll a little for a RELEASE that is about to come,
+		 * then sleep until the holder applies one. */
+		if (++spins > WAIT_SPINS)
+			sleep_on(rh, o, d);
 	}
 	return true;
 }
@@ -271,6 +299,8 @@ static bool apply_release(struct rr_hart *rh)
 		return false;
 	uint8_t keep = rh->ev.mode & RR_R;
 	consumed(rh);
+	if (!rh->rr->serial)
+		rr_wait_wake(&rh->published);
 	rr_drop_page(rh, idx, keep);
 	return true;
 }
@@ -543,4 +573,5 @@ void rr_replay_thread(struct machine *m, unsigned i)
 	while (rr_replay_step(rh, RR_REPLAY_QUANTUM))
 		;
 	atomic_store_explicit(&rh->finished, 1, memory_order_release);
+	rr_wait_wake(&rh->published);
 }

@@ -8,6 +8,7 @@
 #include "core/machine.h"
 #include "replay/rr.h"
 #include "replay/rr_session.h"
+#include "replay/rr_wait.h"
 
 /*
  * Ownership of one page (or the I/O domain): the set of harts holding it
@@ -63,6 +64,11 @@ struct rr_hart {
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
 	_Atomic int finished;     /* this hart's replay thread is done */
+	/* Parallel replay: harts waiting for `applied` to pass one of this
+	 * hart's RELEASEs (or for it to finish) sleep here; this hart's
+	 * thread bumps it after each RELEASE and at its end, stop_all after
+	 * a divergence. */
+	struct rr_wait published;
 	struct trace_event ev;       /* the next event, when have_ev */
 	bool have_ev, ended, cut_short;
 	struct trace_event hist[RR_HISTORY];
