@@ -16,6 +16,7 @@
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
 #include "debugger/crash_handler.h"
+#include "debugger/record_stats.h"
 #include "replay/rr_open.h"
 #include "replay/rr_snap.h"
 #include "replay/rr.h"
@@ -172,7 +173,7 @@ int dbg_cmd_record(int argc, char **argv)
 		}
 		free(data);
 	}
-	struct rr_options ropt = { .digest_every = 1000000 };
+	struct rr_options ropt = { .digest_every = 1000000, .stats = o.stats };
 	struct rr *rr = rr_new(m, &ropt, &rr_trace_write_ops, w, err, sizeof(err));
 	if (!rr) {
 		fprintf(stderr, "rrv: %s\n", err);
@@ -247,6 +248,7 @@ int dbg_cmd_record(int argc, char **argv)
 		fprintf(stderr, "rrv: stats: trace_bytes=%" PRIu64 " raw_event_bytes=%"
 			PRIu64 " bytes_per_minsn=%.1f\n", file_bytes, raw_bytes,
 			insns ? (double)file_bytes * 1e6 / (double)insns : 0.0);
+		dbg_print_record_stats(rr, o.output);
 	}
 	rr_free(rr);
 	machine_free(m);

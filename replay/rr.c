@@ -10,7 +10,6 @@
 #include "replay/rr_internal.h"
 
 #include <assert.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,10 @@
 
 /* An LR's reservation holds off revocations of its page this long. */
 #define RR_RESV_GRACE 64
+/* Polls of an answer or a page lock before sleeping on the bell, and the
+ * longest sleep (stopping and pauses are checked between sleeps). */
+#define RR_WAIT_SPINS 64
+#define RR_WAIT_SLEEP_NS 1000000L
 
 /* Page index: 0 is the I/O domain, RAM page p is p+1. *tracked is false
  * for the boot ROM, which is immutable and needs no ownership. */
@@ -196,31 +199,87 @@ static void service_mailbox(struct rr_hart *rh, bool may_defer)
 		rr_drop_page(rh, s->idx, keep);
 		s->ack_seq = seq;
 		atomic_store_explicit(&s->state, SLOT_ACKED, memory_order_release);
+		rr_wait_wake(&rh->rr->harts[a]->bell);
+		rh->stats.releases++;
 	}
 }
 
-/* One round of waiting: answer our own mailbox, let others run. */
-static void wait_round(struct rr_hart *rh, unsigned *spins)
+/*
+ * One round of waiting for a holder's answer in *state: answer our own
+ * mailbox; after a few polls, sleep until a request or an answer rings
+ * this hart's bell. With more harts than host cores the holder is often
+ * a thread that is not running: polling, or sched_yield (which picks no
+ * particular thread), kept the CPU from it; sleeping hands it over.
+ */
+static void wait_round(struct rr_hart *rh, unsigned *spins, const _Atomic int *state)
 {
 	service_mailbox(rh, false);
-	if (++*spins > 64)
-		sched_yield();
+	if (++*spins <= RR_WAIT_SPINS)
+		return;
+	uint32_t gen = rr_wait_prepare(&rh->bell);
+	if (atomic_load_explicit(&rh->mail, memory_order_seq_cst) ||
+	    atomic_load_explicit(state, memory_order_seq_cst) == SLOT_ACKED ||
+	    rr_stopping(rh->rr)) {
+		rr_wait_cancel(&rh->bell);
+		return;
+	}
+	rr_wait_sleep(&rh->bell, gen, RR_WAIT_SLEEP_NS);
 }
 
-static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
+/*
+ * Take page pg's transfer lock, answering our mailbox meanwhile (its
+ * holder may be waiting for us). After a few polls the hart sleeps on its
+ * bell with its bit in lock_waiters, which unlock_page rings. False when
+ * the run is stopping.
+ */
+static bool lock_page(struct rr_hart *rh, struct rr_page *pg)
+{
+	uint64_t self = 1ull << rh->id;
+	unsigned spins = 0;
+	while (atomic_flag_test_and_set_explicit(&pg->lock, memory_order_acquire)) {
+		if (rr_stopping(rh->rr))
+			return false;
+		service_mailbox(rh, false);
+		if (++spins <= RR_WAIT_SPINS)
+			continue;
+		/* seq_cst against unlock_page's clear-then-read: either it
+		 * sees our bit, or our second try sees the lock free. */
+		atomic_fetch_or_explicit(&pg->lock_waiters, self, memory_order_seq_cst);
+		uint32_t gen = rr_wait_prepare(&rh->bell);
+		bool got = !atomic_flag_test_and_set_explicit(&pg->lock, memory_order_seq_cst);
+		if (got || atomic_load_explicit(&rh->mail, memory_order_seq_cst))
+			rr_wait_cancel(&rh->bell);
+		else
+			rr_wait_sleep(&rh->bell, gen, RR_WAIT_SLEEP_NS);
+		atomic_fetch_and_explicit(&pg->lock_waiters, ~self, memory_order_relaxed);
+		if (got)
+			return true;
+	}
+	return true;
+}
+
+static void unlock_page(struct rr *rr, struct rr_page *pg)
+{
+	atomic_flag_clear_explicit(&pg->lock, memory_order_seq_cst);
+	for (uint64_t w = atomic_load_explicit(&pg->lock_waiters, memory_order_seq_cst);
+	     w; w &= w - 1)
+		rr_wait_wake(&rr->harts[__builtin_ctzll(w)]->bell);
+}
+
+static int record_acquire(struct rr_hart *rh, uint64_t idx, uint64_t paddr, uint8_t want)
 {
 	struct rr *rr = rh->rr;
 	struct rr_page *pg = &rr->pages[idx];
 	unsigned spins = 0;
 	uint64_t self = 1ull << rh->id;
+	uint64_t t0 = rr->pstats ? rr_stats_now() : 0, t1 = 0;
 
-	while (atomic_flag_test_and_set_explicit(&pg->lock, memory_order_acquire)) {
-		if (rr_stopping(rr))
-			return RR_ABORT;
-		wait_round(rh, &spins);
-	}
+	if (!lock_page(rh, pg))
+		return RR_ABORT;
 	uint64_t conflict = want == RR_W ? pg->holders & ~self :
 			    (pg->excl ? pg->holders & ~self : 0);
+	if (rr->pstats)
+		t1 = rr_stats_now();
 	for (uint64_t b = conflict; b; b &= b - 1) {
 		unsigned j = (unsigned)__builtin_ctzll(b);
 		struct rr_slot *s = &rr->harts[j]->slot[rh->id];
@@ -229,6 +288,8 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		atomic_store_explicit(&s->state, SLOT_POSTED, memory_order_release);
 		atomic_fetch_or_explicit(&rr->harts[j]->mail, self, memory_order_release);
 		hart_kick(rr->harts[j]->h);
+		/* It may be asleep waiting itself: it must answer. */
+		rr_wait_wake(&rr->harts[j]->bell);
 	}
 	struct trace_event ev = { .kind = TRACE_EV_ACQUIRE, .page = rr_index_page(rr, idx), .mode = want };
 	for (uint64_t b = conflict; b; b &= b - 1) {
@@ -236,10 +297,10 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		struct rr_slot *s = &rr->harts[j]->slot[rh->id];
 		while (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_ACKED) {
 			if (rr_stopping(rr)) {
-				atomic_flag_clear_explicit(&pg->lock, memory_order_release);
+				unlock_page(rr, pg);
 				return RR_ABORT;
 			}
-			wait_round(rh, &spins);
+			wait_round(rh, &spins, &s->state);
 		}
 		ev.deps[ev.ndeps].hart = j;
 		ev.deps[ev.ndeps].seq = s->ack_seq;
@@ -254,6 +315,9 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 	if (!conflict && pg->has_wdep && pg->wdep.hart != rh->id) {
 		ev.deps[ev.ndeps++] = pg->wdep;
 	}
+	if (rr->pstats)
+		rr_stats_acquire(rh, idx, paddr, want, (unsigned)__builtin_popcountll(conflict),
+				 t1 - t0, rr_stats_now() - t1);
 	if (want == RR_W) {
 		pg->holders = self;
 		pg->excl = true;
@@ -261,7 +325,7 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		pg->holders |= self;
 		pg->excl = false;
 	}
-	atomic_flag_clear_explicit(&pg->lock, memory_order_release);
+	unlock_page(rr, pg);
 	rh->rights[idx] |= want == RR_W ? (RR_R | RR_W) : RR_R;
 	emit(rh, &ev, in_insn(rh));
 	return RR_OK;
@@ -282,7 +346,7 @@ static int rr_need(struct hart *h, uint64_t paddr, bool write)
 		return RR_OK;
 	if (rh->rr->replay)
 		return rr_replay_need(rh, idx, want);
-	return record_acquire(rh, idx, want);
+	return record_acquire(rh, idx, paddr, want);
 }
 
 static bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
@@ -659,6 +723,8 @@ struct rr *rr_new(struct machine *m, const struct rr_options *opt,
 			goto oom;
 		m->harts[i]->rr = rh;
 	}
+	if (opt->stats && !opt->replay && !rr_stats_init(rr))
+		goto oom;
 	fill_hooks(rr, opt);
 	m->hooks = &rr->hooks;
 	m->rr = rr;
@@ -673,6 +739,7 @@ void rr_free(struct rr *rr)
 {
 	if (!rr)
 		return;
+	rr_stats_free(rr);
 	for (unsigned i = 0; i < rr->nharts; i++) {
 		if (!rr->harts[i])
 			continue;

@@ -18,6 +18,9 @@
  */
 struct rr_page {
 	atomic_flag lock;
+	/* Bit per hart sleeping until `lock` is cleared (rr.c lock_page):
+	 * set and cleared by each sleeper for itself, read by the unlocker. */
+	_Atomic uint64_t lock_waiters;
 	uint64_t holders;
 	bool excl;
 	/* The RELEASE that ended the last exclusive period: a reader that
@@ -36,6 +39,31 @@ struct rr_slot {
 };
 
 #define RR_HISTORY 8
+
+/* Record --stats (rr_stats.c): handshakes by the code that caused them. */
+struct rr_pc_count {
+	uint64_t pc, handshakes, wait_ns;
+};
+#define RR_STATS_PCS 4096
+/* Waits binned by length: < 10 us, < 100 us, < 1 ms, >= 1 ms (the last:
+ * a holder whose host thread was not running, on a busy host). */
+#define RR_STATS_BINS 4
+struct rr_rec_stats {
+	uint64_t acquires, handshakes, releases;
+	uint64_t wait_ns, lock_ns, max_wait_ns;
+	uint64_t bins[RR_STATS_BINS];
+	struct rr_pc_count *pcs;  /* RR_STATS_PCS, open addressing */
+	uint64_t pcs_full;        /* handshakes not counted by pc */
+};
+
+/* Record --stats: one page's transfers, written by the acquiring hart
+ * under the page's lock, read after every hart's thread has joined. */
+struct rr_page_stats {
+	uint32_t acquires, writes, handshakes;
+	uint32_t harts;           /* bit per hart that acquired it (harts < 32) */
+	uint64_t pc, wait_ns;     /* last acquiring pc; time waiting for it */
+	uint64_t paddr;           /* the address that last caused an acquire */
+};
 
 /*
  * Per-hart recorder/replayer state. Owned by the hart's thread, except:
@@ -61,6 +89,11 @@ struct rr_hart {
 	/* Record: exceptions taken at icount exc_icount since the last
 	 * event (the last one's cause and pc), for the TRAP marker. */
 	uint64_t exc_icount, exc_count, exc_cause, exc_pc;
+	struct rr_rec_stats stats; /* record --stats */
+	/* Record: this hart's thread sleeps here while it waits for an
+	 * answer or a page lock; rung by requesters after posting to its
+	 * mailbox, by holders after answering its request, by unlock_page. */
+	struct rr_wait bell;
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
 	_Atomic int finished;     /* this hart's replay thread is done */
@@ -95,6 +128,7 @@ struct rr {
 	uint64_t digest_every;
 	uint64_t npages;          /* RAM pages; index 0 is the I/O domain */
 	struct rr_page *pages;
+	struct rr_page_stats *pstats; /* record --stats, else NULL */
 	struct rr_hart *harts[MAX_HARTS];
 	unsigned nharts;
 	const struct rr_stream_ops *ops;
@@ -136,6 +170,14 @@ void rr_observed(struct rr_hart *rh, const void *data, size_t len);
 /* CC_INVAL reasons that follow from the instruction stream (FENCE.I,
  * SFENCE.VMA); the others are code-cache history that replay skips. */
 bool rr_cc_is_architectural(unsigned reason);
+
+/* Record --stats (rr_stats.c): allocate the tables; count an ACQUIRE
+ * (under the page's lock) and an answered revocation. */
+bool rr_stats_init(struct rr *rr);
+void rr_stats_free(struct rr *rr);
+uint64_t rr_stats_now(void);
+void rr_stats_acquire(struct rr_hart *rh, uint64_t idx, uint64_t paddr, uint8_t want,
+		      unsigned nconflict, uint64_t lock_ns, uint64_t wait_ns);
 
 /* Replay helpers (replay.c). */
 void rr_replay_report(struct rr_hart *rh, const char *fmt, ...)

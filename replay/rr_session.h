@@ -27,6 +27,7 @@ struct rr_options {
 	bool serial;          /* replay on one thread at a time, canonical order */
 	bool quiet;           /* replay: do not print the guest's output */
 	uint64_t digest_every;/* instructions between DIGESTs (record) */
+	bool stats;           /* record: count handshakes (rr_stats.h) */
 };
 
 /* Attach a recorder/replayer to m (before machine_run). NULL + err. */
