@@ -205,7 +205,8 @@ def guests(rrv, hooks, gdir, out, schema):
         cmd = d["reproduce"][-1]
         args = [rrv] + re.findall(r"'[^']*'|\S+", cmd)[1:]
         args = [a.strip("'") for a in args] + ["--batch"]
-        p = run(args, cwd=out)
+        # From here: the command's paths are as the report printed them.
+        p = run(args)
         check("read_sensor" in p.stdout and "#0" in p.stdout,
               f"bad-pointer: `{cmd}` shows the fault in read_sensor", p.stdout[-300:] + p.stderr[-200:])
 
