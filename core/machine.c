@@ -516,25 +516,30 @@ static bool stopping(const struct machine *m)
 	return atomic_load_explicit(&m->stop, memory_order_acquire);
 }
 
+void machine_cond_wait_ms(pthread_cond_t *cond, pthread_mutex_t *lock, unsigned ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)ms * 1000000L;
+	while (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(cond, lock, &ts);
+}
+
+/* A short wait on the pause's condition (lock held). */
+static void park_wait(struct machine_pause *p)
+{
+	machine_cond_wait_ms(&p->cond, &p->lock, 1);
+}
+
 /*
  * Park at this safe point until the pause ends. The last hart to park
  * takes the snapshot. A recording hart keeps answering revocations while
  * parked (a hart still inside an instruction may be waiting for one before
  * it can reach its own safe point), hence the short timed waits.
  */
-/* A short wait on the pause's condition (lock held). */
-static void park_wait(struct machine_pause *p)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 1000000;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_cond_timedwait(&p->cond, &p->lock, &ts);
-}
-
 bool machine_park(struct hart *h)
 {
 	struct machine *m = h->m;

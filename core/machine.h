@@ -279,6 +279,10 @@ uint64_t machine_inject_wait(struct machine *m);
 /* Make machine_mtime() continue from `ticks` (restoring a snapshot). */
 void machine_set_mtime(struct machine *m, uint64_t ticks);
 
+/* Wait on cond (lock held) at most ms milliseconds (a realtime-clock
+ * condition): for waiters that must also notice what no one signals. */
+void machine_cond_wait_ms(pthread_cond_t *cond, pthread_mutex_t *lock, unsigned ms);
+
 /* Ask every hart to stop for a snapshot (a trigger fired). Any thread. */
 void machine_request_pause(struct machine *m);
 /* A hart thread at a safe point parks if a pause is requested; false if

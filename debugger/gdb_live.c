@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/exec.h"
@@ -61,16 +60,9 @@ static bool take(void *ctx, struct machine *m)
 	pthread_mutex_lock(&g->lock);
 	g->stopped = true;
 	pthread_cond_broadcast(&g->cond);
-	while (!g->resume && !machine_stopping(g)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 20000000;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&g->cond, &g->lock, &ts);
-	}
+	/* Timed: the run may end (a timeout) with no one signalling. */
+	while (!g->resume && !machine_stopping(g))
+		machine_cond_wait_ms(&g->cond, &g->lock, 20);
 	g->resume = false;
 	g->stopped = false;
 	g->resumes++;
@@ -82,16 +74,8 @@ static bool take(void *ctx, struct machine *m)
 /* Wait (lock held) until the machine is stopped or gone. */
 static void wait_stopped(struct gdb_live *g)
 {
-	while (!g->stopped && !g->exited) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 20000000;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&g->cond, &g->lock, &ts);
-	}
+	while (!g->stopped && !g->exited)
+		machine_cond_wait_ms(&g->cond, &g->lock, 20);
 }
 
 static void stop_machine(struct gdb_live *g)
