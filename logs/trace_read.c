@@ -273,13 +273,19 @@ static int parse_chunks(struct trace_reader *r, char *err, size_t errlen)
 			/* 21 bytes, then the verdict text (none before 1.1). */
 			if (c->raw < 21 || c->raw - 21 >= TRACE_END_TEXT_MAX)
 				return fail(err, errlen, i, c->offset, "bad END chunk");
-			const uint8_t *e = payload(r, c);
+			/* The writer stores END uncompressed, but a damaged or
+			 * foreign file may mark it LZ4: decompress like the rest
+			 * (reading raw bytes from the stored ones overran). */
+			uint8_t *e = chunk_raw(r, i, err, errlen);
+			if (!e)
+				return -1;
 			r->end.reason = e[0];
 			r->end.exit_code = (int32_t)get32(e + 1);
 			r->end.output_hash = get64(e + 5);
 			r->end.output_bytes = get64(e + 13);
 			memcpy(r->end.verdict, e + 21, c->raw - 21);
 			r->end.verdict[c->raw - 21] = 0;
+			free(e);
 			r->has_end = true;
 		}
 		/* INDEX: the scan above already rebuilt everything it says;
