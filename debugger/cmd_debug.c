@@ -223,9 +223,9 @@ int dbg_cmd_debug(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	if (gdb && !strcmp(gdb, "-")) {
-		/* stdout is the protocol: the guest's console and the -ex
-		 * commands' output go to stderr. */
-		rpl_set_console_fd(e, STDERR_FILENO);
+		/* stdout is the protocol: the -ex commands' output goes to
+		 * stderr (the guest's console is muted while debugging, as
+		 * going back would print it again). */
 		s.out = stderr;
 	}
 	for (unsigned k = 0; k < nscript && !s.quit; k++) {

@@ -52,7 +52,6 @@ uint64_t rpl_pos_time(const struct rpl_pos *p)
 struct machine *rpl_machine(struct rpl *e) { return e->m; }
 struct trace_reader *rpl_trace(struct rpl *e) { return e->tr; }
 unsigned rpl_nharts(const struct rpl *e) { return e->n; }
-void rpl_set_console_fd(struct rpl *e, int fd) { e->m->cfg.output_fd = fd; }
 
 void rpl_capture_console(struct rpl *e, int fd)
 {

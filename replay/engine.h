@@ -49,8 +49,6 @@ void rpl_end_position(const struct rpl *e, struct rpl_pos *out);
 /* Per-hart state words for `info harts`. */
 enum rpl_hart_state { RPL_RUNNING, RPL_WFI, RPL_ENDED };
 enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart);
-/* Where the guest's console output goes (stdout unless changed). */
-void rpl_set_console_fd(struct rpl *e, int fd);
 /* The engine mutes the console (going back replays output again): fd >= 0
  * prints it to fd from now on, -1 mutes it again. */
 void rpl_capture_console(struct rpl *e, int fd);
