@@ -1,6 +1,7 @@
 /*
- * engine.c: the time-travel engine: moving harts forward and backward over
- * a trace (see engine.h).
+ * engine.c: the time-travel engine: running harts to positions of a trace
+ * (pulls, the canonical schedule, reach), checkpoints on the way, opening.
+ * The movements made of these are in engine_move.c (see engine.h).
  *
  * A forward movement leaves every hart "clean": between two rr_replay_step
  * calls of its coroutine, not inside an instruction (settle); going back
@@ -38,9 +39,6 @@
 
 #include "replay/engine_internal.h"
 
-static void journal_add(struct rpl *e, unsigned hart, const struct rpl_pos *before);
-static void journal_clear(struct rpl *e);
-
 uint64_t rpl_pos_time(const struct rpl_pos *p)
 {
 	uint64_t t = 0;
@@ -77,14 +75,14 @@ void rpl_end_position(const struct rpl *e, struct rpl_pos *out)
 	*out = e->end;
 }
 
-static bool finished(const struct rpl *e, unsigned i)
+bool engine_finished(const struct rpl *e, unsigned i)
 {
 	return atomic_load_explicit(&e->rr->harts[i]->finished, memory_order_relaxed);
 }
 
 enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart)
 {
-	if (finished(e, hart) || e->rr->harts[hart]->ended)
+	if (engine_finished(e, hart) || e->rr->harts[hart]->ended)
 		return RPL_ENDED;
 	return e->m->harts[hart]->in_wfi ? RPL_WFI : RPL_RUNNING;
 }
@@ -97,7 +95,7 @@ static bool diverged(const struct rpl *e)
 /* The icount of hart's event seq, and whether it is consumed inside an
  * instruction. Waits name recent events again and again: a window of
  * decoded events per hart spares re-decoding their chunk each time. */
-static bool event_at(struct rpl *e, unsigned hart, uint64_t seq, uint64_t *icount,
+bool engine_event_at(struct rpl *e, unsigned hart, uint64_t seq, uint64_t *icount,
 		     bool *insn)
 {
 	struct evcache *c = e->evc[hart];
@@ -158,7 +156,7 @@ static void fill_hit(struct rpl *e, unsigned i, struct rpl_stop *st)
 			e->stops[k].hits++;
 }
 
-static void clear_hit(struct rpl *e, unsigned i)
+void engine_clear_hit(struct rpl *e, unsigned i)
 {
 	struct hdbg *d = &e->dbg[i];
 	if (d->hit && !d->hit_watch) {
@@ -176,7 +174,7 @@ static void note_hit(struct rpl *e, unsigned i, struct rpl_stop *st)
 	rpl_position(e, &e->last_hit);
 	e->last_stop = *st;
 	e->have_hit = true;
-	clear_hit(e, i);
+	engine_clear_hit(e, i);
 }
 
 /*
@@ -186,7 +184,7 @@ static void note_hit(struct rpl *e, unsigned i, struct rpl_stop *st)
  * i0 afresh and resumes exactly one hart: harts take turns waiting for
  * each other (a lock handed back and forth), so no history is kept.
  */
-static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
+int engine_run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 		     struct rpl_stop *st)
 {
 	/* Per waiter: the awaited hart's progress last time, to see that a
@@ -225,7 +223,7 @@ static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 			}
 			uint64_t ev_ic;
 			bool insn;
-			if (!event_at(e, b, s, &ev_ic, &insn) || finished(e, b))
+			if (!engine_event_at(e, b, s, &ev_ic, &insn) || engine_finished(e, b))
 				return RUN_END;
 			if (seen_seq[x] == ob->seq && seen_ic[x] == ob->h->icount)
 				idle[x]++;
@@ -262,7 +260,7 @@ static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 		struct rr_hart *rh = e->rr->harts[x];
 		struct hart *h = rh->h;
 		if (!rh->waiting) {
-			if (finished(e, x))
+			if (engine_finished(e, x))
 				return RUN_END;
 			if (x_zero) {
 				rh->quantum = 0;
@@ -293,9 +291,9 @@ static int run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
 	}
 }
 
-static int run_hart_to(struct rpl *e, unsigned i, uint64_t target, struct rpl_stop *st)
+int engine_run_hart_to(struct rpl *e, unsigned i, uint64_t target, struct rpl_stop *st)
 {
-	return run_pulls(e, i, target, false, st);
+	return engine_run_pulls(e, i, target, false, st);
 }
 
 /* One more iteration at the current icount (events after an interrupt
@@ -304,7 +302,7 @@ static int run_hart_to_seq(struct rpl *e, unsigned i, uint64_t seq, struct rpl_s
 {
 	struct rr_hart *rh = e->rr->harts[i];
 	for (unsigned k = 0; rh->seq < seq && k < 64; k++) {
-		int r = run_pulls(e, i, rh->h->icount, true, st);
+		int r = engine_run_pulls(e, i, rh->h->icount, true, st);
 		if (r != RUN_OK)
 			return r;
 	}
@@ -314,7 +312,7 @@ static int run_hart_to_seq(struct rpl *e, unsigned i, uint64_t seq, struct rpl_s
 static bool all_finished(const struct rpl *e)
 {
 	for (unsigned i = 0; i < e->n; i++)
-		if (!finished(e, i))
+		if (!engine_finished(e, i))
 			return false;
 	return true;
 }
@@ -386,7 +384,7 @@ static void report_progress(struct rpl *e, const struct rpl_pos *lim)
 	e->progress(e->progress_ctx, rpl_pos_time(&p), lim ? rpl_pos_time(lim) : 0);
 }
 
-static int run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+int engine_run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
 			    uint64_t tlim, struct rpl_stop *st)
 {
 	for (;;) {
@@ -394,7 +392,7 @@ static int run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool check
 		bool moved = false, all_there = true, cut = false;
 		for (unsigned i = 0; i < e->n; i++) {
 			struct hart *h = e->m->harts[i];
-			if (finished(e, i))
+			if (engine_finished(e, i))
 				continue;
 			uint64_t room = UINT64_MAX;
 			if (tlim) {
@@ -419,7 +417,7 @@ static int run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool check
 				cut = true;
 			}
 			uint64_t before = h->icount;
-			int r = run_hart_to(e, i, t, st);
+			int r = engine_run_hart_to(e, i, t, st);
 			moved |= h->icount != before;
 			if (r == RUN_END)
 				continue;
@@ -436,15 +434,15 @@ static int run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool check
 	}
 }
 
-static int run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+int engine_run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
 		      struct rpl_stop *st)
 {
-	return run_rounds_until(e, lim, checkpoints, 0, st);
+	return engine_run_rounds_until(e, lim, checkpoints, 0, st);
 }
 
 /* Resuming steps over a breakpoint at the pc a hart stands on (gdb's
  * rule): each hart's first check at that pc is skipped once. */
-static void step_over_breakpoints(struct rpl *e)
+void engine_step_over_breakpoints(struct rpl *e)
 {
 	for (unsigned i = 0; i < e->n; i++) {
 		e->dbg[i].skip = true;
@@ -452,7 +450,7 @@ static void step_over_breakpoints(struct rpl *e)
 	}
 }
 
-static void set_armed(struct rpl *e, bool armed)
+void engine_set_armed(struct rpl *e, bool armed)
 {
 	for (unsigned i = 0; i < e->n; i++) {
 		e->dbg[i].armed = armed;
@@ -471,7 +469,7 @@ static void finish_waiters(struct rpl *e, bool below_limit)
 {
 	for (unsigned i = 0; i < e->n; i++) {
 		struct rr_hart *rh = e->rr->harts[i];
-		if (!rh->waiting || finished(e, i) ||
+		if (!rh->waiting || engine_finished(e, i) ||
 		    (below_limit && rh->h->insn_icount >= e->limit[i]))
 			continue;
 		rh->stop_soon = true;
@@ -479,13 +477,13 @@ static void finish_waiters(struct rpl *e, bool below_limit)
 		struct rpl_stop tmp = { 0 };
 		bool scanning = e->scanning;
 		e->scanning = true; /* hits on the way are not stops */
-		run_pulls(e, i, 0, false, &tmp);
+		engine_run_pulls(e, i, 0, false, &tmp);
 		e->scanning = scanning;
-		clear_hit(e, i);
+		engine_clear_hit(e, i);
 	}
 }
 
-static void settle(struct rpl *e, int stopped)
+void engine_settle(struct rpl *e, int stopped)
 {
 	/* The hart that stopped stays exactly where it is; the others may
 	 * run as far as the waiters need. */
@@ -509,7 +507,7 @@ static void limit_to(struct rpl *e, const struct rpl_pos *target)
 			      target->icount[i];
 }
 
-static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
+void engine_stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
 {
 	switch (r) {
 	case RUN_OK: st->why = RPL_STOP_DONE; break;
@@ -536,7 +534,7 @@ static void stop_at_result(struct rpl *e, int r, struct rpl_stop *st)
 
 /* Restore the latest checkpoint not after target. The checkpoint's TLB
  * knows nothing of the watchpoints set since: mark the watched pages. */
-static int restore(struct rpl *e, const struct rpl_pos *target)
+int engine_restore(struct rpl *e, const struct rpl_pos *target)
 {
 	e->on_canonical = false;
 	if (ckpt_restore_before(e->ck, e->m, e->rr, e->ser, target) < 0)
@@ -552,7 +550,7 @@ static int restore(struct rpl *e, const struct rpl_pos *target)
  * hart limited to its target; harts whose waits cannot be met within the
  * limits go back further (to before the waiting instruction).
  */
-static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *from,
+int engine_reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *from,
 		 struct rpl_stop *st)
 {
 	memset(e->inside_ok, 0, sizeof(e->inside_ok));
@@ -565,12 +563,12 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 			for (unsigned i = 0; i < e->n; i++)
 				if (from->icount[i] < bound.icount[i])
 					bound.icount[i] = from->icount[i];
-		if (restore(e, &bound) < 0) {
+		if (engine_restore(e, &bound) < 0) {
 			snprintf(st->detail, sizeof(st->detail), "no checkpoint to restore");
 			return RUN_DIVERGED;
 		}
 		for (unsigned i = 0; i < e->n; i++) {
-			clear_hit(e, i);
+			engine_clear_hit(e, i);
 			e->dbg[i].skip = false;
 		}
 		/* First to a little before the target, where a checkpoint
@@ -589,7 +587,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 			 * up to its target: a cut at mid for the pulls too
 			 * would leave harts blocked far before it. */
 			limit_to(e, target);
-			r = run_rounds(e, &mid, !e->scanning, st);
+			r = engine_run_rounds(e, &mid, !e->scanning, st);
 			/* Per-hart cuts leave harts waiting inside instructions
 			 * (for each other's events past the cut): they finish
 			 * them within the target's limits, so the checkpoint
@@ -605,7 +603,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 		}
 		limit_to(e, target);
 		if (r == RUN_OK || r == RUN_BLOCKED)
-			r = run_rounds(e, target, false, st);
+			r = engine_run_rounds(e, target, false, st);
 		if (r == RUN_OK)
 			for (unsigned i = 0; i < e->n && r == RUN_OK; i++)
 				if (target->seq[i])
@@ -650,15 +648,7 @@ static int reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *fr
 	return RUN_DIVERGED;
 }
 
-static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st);
-
-int rpl_goto(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st)
-{
-	journal_clear(e);
-	return goto_pos(e, target, st);
-}
-
-static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st)
+int engine_goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st)
 {
 	memset(st, 0, sizeof(*st));
 	struct rpl_pos t = *target;
@@ -667,321 +657,13 @@ static int goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop
 		if (t.icount[i] > e->end.icount[i])
 			t.icount[i] = e->end.icount[i];
 	e->pulled = 0;
-	set_armed(e, false);
-	int r = reach(e, &t, NULL, st);
-	set_armed(e, true);
-	stop_at_result(e, r, st);
+	engine_set_armed(e, false);
+	int r = engine_reach(e, &t, NULL, st);
+	engine_set_armed(e, true);
+	engine_stop_at_result(e, r, st);
 	if (r == RUN_OK && engine_all_clean(e))
 		ckpt_keep_close(e->ck, e->m, e->rr, &t);
 	return r == RUN_OK ? 0 : -1;
-}
-
-/*
- * The canonical schedule is what `continue` from the start does: rounds of
- * ROUND instructions per hart in hart order, a hart that waits pulling the
- * ones it waits for. Going to time t replays it from the latest checkpoint
- * taken on it (one at t = 0 always is) until Σ icount = t; the position
- * depends on t alone, whichever way it is reached. (Computing the
- * position from t without running, as rounds that ignore the waits, gave
- * positions the trace's dependencies do not allow on SMP traces.)
- */
-int rpl_goto_time(struct rpl *e, uint64_t t, struct rpl_stop *st)
-{
-	memset(st, 0, sizeof(*st));
-	journal_clear(e);
-	const struct rpl_pos *from = ckpt_canonical_before(e->ck, t);
-	int r = RUN_DIVERGED;
-	set_armed(e, false);
-	if (from && restore(e, from) == 0) {
-		e->on_canonical = true;
-		r = run_rounds_until(e, NULL, true, t ? t : 1, st);
-		if (!t)
-			r = RUN_OK;
-		if (r == RUN_END)
-			r = RUN_OK; /* t past the end: the end */
-	} else {
-		snprintf(st->detail, sizeof(st->detail), "no checkpoint on the canonical schedule");
-	}
-	/* Mid-round now: a later continue is not the canonical one. */
-	e->on_canonical = false;
-	/* Harts the time limit left unrun this round make their first stop
-	 * at their icount (its boundary events), as a position's seq 0 means
-	 * everywhere else. */
-	for (unsigned i = 0; i < e->n && r == RUN_OK; i++)
-		if (!finished(e, i) && !e->rr->harts[i]->waiting)
-			r = run_pulls(e, i, e->m->harts[i]->icount, true, st);
-	if (r == RUN_OK)
-		settle(e, -1);
-	set_armed(e, true);
-	stop_at_result(e, r, st);
-	return r == RUN_OK ? 0 : -1;
-}
-
-/* ---- movements ---- */
-
-static void journal_add(struct rpl *e, unsigned hart, const struct rpl_pos *before)
-{
-	if (e->njournal == JOURNAL) {
-		memmove(e->journal, e->journal + 1, (JOURNAL - 1) * sizeof(e->journal[0]));
-		e->njournal--;
-	}
-	struct journal *j = &e->journal[e->njournal++];
-	j->hart = hart;
-	j->pulled = e->pulled & ~(1ull << hart);
-	j->before = *before;
-	rpl_position(e, &j->after);
-}
-
-/* Any move that is not one hart's forward step: the journal no longer
- * describes how the harts got where they are. */
-static void journal_clear(struct rpl *e)
-{
-	e->njournal = 0;
-}
-
-void rpl_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
-{
-	memset(st, 0, sizeof(*st));
-	e->pulled = 0;
-	if (finished(e, hart)) {
-		st->why = RPL_STOP_END;
-		st->hart = hart;
-		return;
-	}
-	struct rpl_pos before;
-	rpl_position(e, &before);
-	step_over_breakpoints(e);
-	e->on_canonical = false;
-	/* From the position's icount: a hart waiting inside an instruction
-	 * stands before it (its h->icount counts the whole block). */
-	int r = run_hart_to(e, hart, before.icount[hart] + n, st);
-	settle(e, r == RUN_HIT ? (int)st->hart : (int)hart);
-	stop_at_result(e, r, st);
-	st->hart = r == RUN_HIT ? st->hart : hart;
-	st->pc = e->m->harts[st->hart]->pc;
-	journal_add(e, hart, &before);
-}
-
-void rpl_reverse_stepi(struct rpl *e, unsigned hart, uint64_t n, struct rpl_stop *st)
-{
-	memset(st, 0, sizeof(*st));
-	struct rpl_pos p;
-	rpl_position(e, &p);
-	bool at_start = p.icount[hart] < n || p.icount[hart] == 0;
-	p.icount[hart] = at_start ? 0 : p.icount[hart] - n;
-	p.seq[hart] = 0;
-	struct rpl_pos before;
-	rpl_position(e, &before);
-	/* Harts this hart pulled forward since it was at the target go back
-	 * to where they were; the others stay where they are. */
-	unsigned keep = e->njournal;
-	while (keep > 0 && e->journal[keep - 1].hart == hart &&
-	       e->journal[keep - 1].before.icount[hart] >= p.icount[hart]) {
-		const struct journal *j = &e->journal[keep - 1];
-		for (unsigned i = 0; i < e->n; i++)
-			if ((j->pulled >> i & 1) && j->before.icount[i] < p.icount[i]) {
-				p.icount[i] = j->before.icount[i];
-				p.seq[i] = j->before.seq[i];
-			}
-		if (j->before.icount[hart] == p.icount[hart]) {
-			p.seq[hart] = j->before.seq[hart];
-			keep--;
-			break;
-		}
-		keep--;
-	}
-	goto_pos(e, &p, st);
-	e->njournal = keep;
-	if (st->why == RPL_STOP_DONE && at_start)
-		st->why = RPL_STOP_START;
-	st->hart = hart;
-	st->pc = e->m->harts[hart]->pc;
-	st->pulled = 0;
-	for (unsigned i = 0; i < e->n; i++)
-		if (i != hart && e->m->harts[i]->icount < before.icount[i])
-			st->pulled |= 1ull << i;
-}
-
-void rpl_continue(struct rpl *e, struct rpl_stop *st)
-{
-	memset(st, 0, sizeof(*st));
-	journal_clear(e);
-	step_over_breakpoints(e);
-	e->pulled = 0;
-	/* From a position on the canonical schedule (the start), the
-	 * checkpoints this takes are on it too. */
-	int r = run_rounds(e, NULL, true, st);
-	e->on_canonical = false;
-	settle(e, r == RUN_HIT ? (int)st->hart : -1);
-	stop_at_result(e, r, st);
-	if (r == RUN_HIT) {
-		unsigned i = st->hart;
-		clear_hit(e, i);
-		/* A temporary breakpoint goes once hit. */
-		for (unsigned k = 0; k < e->nstops; k++)
-			if (e->stops[k].id == st->id && e->stops[k].temporary) {
-				rpl_stop_delete(e, st->id);
-				break;
-			}
-	}
-}
-
-/*
- * Scan [checkpoint, now) forward with the stop conditions armed, recording
- * the last hit; if none, an earlier checkpoint. Then go to that hit (for
- * a watchpoint: just before the accessing instruction).
- */
-/*
- * Make every event hart h's next instruction waits for (its ACQUIREs'
- * dependencies) applied, without running the instruction: the state
- * "just before" it, with everything it will overwrite already written.
- */
-static void pull_for_next_insn(struct rpl *e, unsigned h, struct rpl_stop *st)
-{
-	struct rr_hart *rh = e->rr->harts[h];
-	uint64_t x = rh->h->icount;
-	struct trace_iter *it = trace_iter_new(e->tr, h);
-	if (!it || trace_iter_seek_seq(it, rh->seq) < 0) {
-		trace_iter_free(it);
-		return;
-	}
-	struct trace_event ev;
-	char err[128];
-	while (trace_iter_next(it, &ev, NULL, err, sizeof(err)) == 1 && ev.icount == x) {
-		if (ev.kind != TRACE_EV_ACQUIRE)
-			continue;
-		for (uint32_t k = 0; k < ev.ndeps; k++) {
-			unsigned b = ev.deps[k].hart;
-			uint64_t s = ev.deps[k].seq;
-			for (unsigned guard = 0; b < e->n && b != h && guard < 64 &&
-			     atomic_load_explicit(&e->rr->harts[b]->applied, memory_order_relaxed) <= s;
-			     guard++) {
-				uint64_t bx;
-				bool insn;
-				struct hart *bh = e->m->harts[b];
-				if (!event_at(e, b, s, &bx, &insn))
-					break;
-				uint64_t t = insn && !(bh->in_wfi && bh->icount == bx) ? bx + 1 : bx;
-				bool zero = bh->icount >= t;
-				if (run_pulls(e, b, zero ? bh->icount : t, zero, st) != RUN_OK)
-					break;
-			}
-		}
-	}
-	trace_iter_free(it);
-}
-
-/*
- * Where reverse-continue stops: from checkpoint `from`, hart h runs to
- * icount x and the others only as far as it needs (for a watchpoint, as
- * far as its next instruction, the write, needs too). The harts that
- * raced ahead during the scan are not where the user wants to look.
- */
-static void stand_before(struct rpl *e, const struct rpl_pos *from, unsigned h, uint64_t x,
-			 bool before_write, struct rpl_stop *st)
-{
-	set_armed(e, false);
-	memset(st, 0, sizeof(*st));
-	int r = restore(e, from) < 0 ? RUN_DIVERGED :
-		run_hart_to(e, h, x, st);
-	if (r == RUN_OK && before_write)
-		pull_for_next_insn(e, h, st);
-	set_armed(e, true);
-	stop_at_result(e, r, st);
-}
-
-void rpl_reverse_continue(struct rpl *e, struct rpl_stop *st)
-{
-	memset(st, 0, sizeof(*st));
-	journal_clear(e);
-	struct rpl_pos now;
-	rpl_position(e, &now);
-	struct rpl_pos upto = now;
-	/* A breakpoint at the very pc a hart starts from is not a hit. */
-	uint64_t start_pc[MAX_HARTS];
-	for (unsigned i = 0; i < e->n; i++)
-		start_pc[i] = e->m->harts[i]->pc;
-	const struct rpl_pos *from;
-	while ((from = ckpt_before_pos(e->ck, &upto)) != NULL) {
-		struct rpl_pos lim = upto, start = *from;
-		memset(lim.seq, 0, sizeof(lim.seq));
-		e->scanning = true;
-		set_armed(e, true);
-		struct rpl_stop tmp = { 0 };
-		int r = reach(e, &lim, &start, &tmp);
-		e->scanning = false;
-		if (e->have_hit && e->last_stop.why == RPL_STOP_BREAK &&
-		    e->last_hit.icount[e->last_stop.hart] == now.icount[e->last_stop.hart] &&
-		    e->last_stop.pc == start_pc[e->last_stop.hart])
-			e->have_hit = false;
-		if (r == RUN_DIVERGED) {
-			memcpy(st->detail, tmp.detail, sizeof(st->detail));
-			stop_at_result(e, r, st);
-			return;
-		}
-		if (e->have_hit) {
-			struct rpl_stop hit = e->last_stop;
-			uint64_t at = e->last_hit.icount[hit.hart];
-			if (hit.why == RPL_STOP_WATCH && at > 0)
-				at--;
-			stand_before(e, &start, hit.hart, at, hit.why == RPL_STOP_WATCH, st);
-			hit.pc = e->m->harts[hit.hart]->pc;
-			*st = hit;
-			st->pulled = 0;
-			/* The next forward run resumes over this breakpoint. */
-			if (hit.why == RPL_STOP_BREAK) {
-				e->dbg[hit.hart].skip = true;
-				e->dbg[hit.hart].skip_pc = hit.pc;
-			}
-			return;
-		}
-		if (rpl_pos_time(&start) == 0)
-			break;
-		upto = start;
-	}
-	struct rpl_pos zero = { .nharts = e->n };
-	rpl_goto(e, &zero, st);
-	st->why = RPL_STOP_START;
-}
-
-void rpl_run_to_pc(struct rpl *e, unsigned hart, uint64_t pc, uint64_t sp_min,
-		   uint64_t max, struct rpl_stop *st)
-{
-	memset(st, 0, sizeof(*st));
-	struct hart *h = e->m->harts[hart];
-	uint64_t start = h->icount;
-	e->pulled = 0;
-	struct rpl_pos before;
-	rpl_position(e, &before);
-	step_over_breakpoints(e);
-	e->on_canonical = false;
-	for (;;) {
-		if (max && h->icount - start >= max) {
-			st->why = RPL_STOP_DONE;
-			break;
-		}
-		int r = run_hart_to(e, hart, h->icount + 1, st);
-		settle(e, r == RUN_HIT ? (int)st->hart : (int)hart);
-		if (r != RUN_OK) {
-			stop_at_result(e, r, st);
-			if (r == RUN_HIT)
-				clear_hit(e, st->hart);
-			break;
-		}
-		if (h->pc == pc && h->x[2] >= sp_min) {
-			st->why = RPL_STOP_DONE;
-			break;
-		}
-	}
-	st->hart = st->why == RPL_STOP_BREAK || st->why == RPL_STOP_WATCH ? st->hart : hart;
-	st->pc = e->m->harts[st->hart]->pc;
-	st->pulled = e->pulled;
-	journal_add(e, hart, &before);
-}
-
-void rpl_interrupt(struct rpl *e)
-{
-	atomic_store_explicit(&e->interrupt, 1, memory_order_relaxed);
 }
 
 /* ---- opening ---- */

@@ -95,4 +95,39 @@ void engine_sync_stops(struct rpl *e);
 /* Every hart is between two steps (none waits inside an instruction). */
 bool engine_all_clean(const struct rpl *e);
 
+/*
+ * Running the harts (engine.c), what the movements (engine_move.c) are
+ * made of. Results are enum run_result.
+ */
+bool engine_finished(const struct rpl *e, unsigned i);
+/* The icount of hart's event seq, and whether it is consumed inside an
+ * instruction. */
+bool engine_event_at(struct rpl *e, unsigned hart, uint64_t seq, uint64_t *icount,
+		     bool *insn);
+/* Forget hart i's hit (resuming over a breakpoint just reported). */
+void engine_clear_hit(struct rpl *e, unsigned i);
+/* Hart i0 to target0 (zero0: one stop at its icount), pulling the harts
+ * it waits for, none past its limit. */
+int engine_run_pulls(struct rpl *e, unsigned i0, uint64_t target0, bool zero0,
+		     struct rpl_stop *st);
+int engine_run_hart_to(struct rpl *e, unsigned i, uint64_t target, struct rpl_stop *st);
+/* The canonical schedule, none past lim (NULL: the end), until Σ icount
+ * reaches tlim (0: none). */
+int engine_run_rounds_until(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+			    uint64_t tlim, struct rpl_stop *st);
+int engine_run_rounds(struct rpl *e, const struct rpl_pos *lim, bool checkpoints,
+		      struct rpl_stop *st);
+void engine_step_over_breakpoints(struct rpl *e);
+void engine_set_armed(struct rpl *e, bool armed);
+/* After a forward stop: harts waiting inside an instruction finish it
+ * (stopped: the hart that stays exactly where it is, or -1). */
+void engine_settle(struct rpl *e, int stopped);
+void engine_stop_at_result(struct rpl *e, int r, struct rpl_stop *st);
+/* The latest checkpoint at or before target, restored. */
+int engine_restore(struct rpl *e, const struct rpl_pos *target);
+/* Restore and run to target, lowering harts whose waits cannot be met. */
+int engine_reach(struct rpl *e, struct rpl_pos *target, const struct rpl_pos *from,
+		 struct rpl_stop *st);
+int engine_goto_pos(struct rpl *e, const struct rpl_pos *target, struct rpl_stop *st);
+
 #endif /* RRV_REPLAY_ENGINE_INTERNAL_H */
