@@ -33,6 +33,9 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		      enum parse_mode mode, const char **out);
 void cli_default_opts(struct run_opts *o);
 double cli_now(void);
+/* getopt_long returned ':' (a missing value) or '?' for `rrv CMD`: the
+ * one-line message; returns the usage exit status. */
+int cli_option_error(const char *cmd, int c, char **argv);
 void cli_print_stats(const struct machine *m, double seconds);
 
 /* A whole file into a malloc'd buffer; NULL with err ("path: reason"). */

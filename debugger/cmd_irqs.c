@@ -448,14 +448,8 @@ int dbg_cmd_irqs(int argc, char **argv)
 		case 'j': json = true; break;
 		case 's': extra = optarg; break;
 		case 'h': fputs(usage_irqs, stdout); return 0;
-		case ':':
-			fprintf(stderr, "rrv: option '%s' needs a value (see `rrv irqs --help`)\n",
-				argv[optind - 1]);
-			return RRV_EXIT_USAGE;
 		default:
-			fprintf(stderr, "rrv: unknown option '%s' (see `rrv irqs --help`)\n",
-				argv[optind - 1]);
-			return RRV_EXIT_USAGE;
+			return cli_option_error("irqs", c, argv);
 		}
 	}
 	if (optind + 1 != argc) {

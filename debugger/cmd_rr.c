@@ -416,14 +416,8 @@ int dbg_cmd_replay(int argc, char **argv)
 		case 'w': when = optarg; break;
 		case 'x': stop_after = true; break;
 		case 'r': restore = optarg; break;
-		case ':':
-			fprintf(stderr, "rrv: option '%s' needs a value (see `rrv replay --help`)\n",
-				argv[optind - 1]);
-			return RRV_EXIT_USAGE;
 		default:
-			fprintf(stderr, "rrv: unknown option '%s' (see `rrv replay --help`)\n",
-				argv[optind - 1]);
-			return RRV_EXIT_USAGE;
+			return cli_option_error("replay", c, argv);
 		}
 	}
 	if (optind + 1 != argc) {

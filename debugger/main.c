@@ -168,6 +168,17 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+int cli_option_error(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "rrv: option '%s' needs a value (see `rrv %s --help`)\n",
+			argv[optind - 1], cmd);
+	else
+		fprintf(stderr, "rrv: unknown option '%s' (see `rrv %s --help`)\n",
+			argv[optind - 1], cmd);
+	return RRV_EXIT_USAGE;
+}
+
 double cli_now(void)
 {
 	struct timespec ts;
