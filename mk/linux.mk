@@ -45,3 +45,17 @@ linux-bench: $(RRV) $(LINUX_FILES)
 
 TEST_TARGETS += test-linux
 BENCH_TARGETS += linux-bench
+
+# Record and replay costs on Linux (bench/linux-rr-bench.sh): a 4-hart boot
+# with four shell loops and an 8-hart 1 GB boot, each under run, record and
+# parallel replay. LINUX_RR_BENCH_BASE=PATH runs a second binary in every
+# round (before/after figures of a change).
+LINUX_RR_BENCH_RUNS  ?= 3
+LINUX_RR_BENCH_LOOPS ?= 5000
+.PHONY: linux-rr-bench
+linux-rr-bench: $(RRV) $(LINUX_FILES)
+	@sh bench/linux-rr-bench.sh --rrv $(RRV) --files $(LINUX_OUT) \
+	    --runs $(LINUX_RR_BENCH_RUNS) --loops $(LINUX_RR_BENCH_LOOPS) \
+	    --timeout $(LINUX_TIMEOUT) $(if $(LINUX_RR_BENCH_BASE),--base $(LINUX_RR_BENCH_BASE))
+
+BENCH_TARGETS += linux-rr-bench
