@@ -3,8 +3,9 @@
 # `make` builds build/rrv. `make test` installs what is missing, builds, runs
 # the unit tests and every test fragment listed in TEST_TARGETS (mk/*.mk).
 # Variants: `make asan` (unit tests and the GDB protocol robustness test
-# under ASan+UBSan), `make tsan` (SMP guests under ThreadSanitizer). Each
-# variant builds into its own folder.
+# under ASan+UBSan), `make tsan` (SMP guests under ThreadSanitizer), `make
+# test-nojit` (`make test` with the JIT tier off: RRV_JIT=off). The sanitizer
+# variants build into their own folders (under $(BUILD)).
 
 BUILD    ?= build
 CC       ?= cc
@@ -41,7 +42,7 @@ TEST_TARGETS :=
 TSAN_TARGETS :=
 BENCH_TARGETS :=
 
-.PHONY: all deps test unit asan tsan demo bench clean
+.PHONY: all deps test test-nojit unit asan tsan demo bench clean
 all: $(RRV)
 
 include $(sort $(wildcard mk/*.mk))
@@ -85,13 +86,17 @@ test: deps
 	$(MAKE) all unit
 	$(MAKE) $(TEST_TARGETS)
 
+# The interpreter alone (core/jit.h: RRV_JIT is the default of --jit).
+test-nojit: deps
+	RRV_JIT=off $(MAKE) test
+
 asan: deps
-	$(MAKE) BUILD=build/asan OPT=-O1 \
+	$(MAKE) BUILD=$(BUILD)/asan OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" unit gdb-robust-test
 
 tsan: deps
-	$(MAKE) BUILD=build/tsan OPT=-O1 SANITIZE=-fsanitize=thread \
-	  build/tsan/rrv $(TSAN_TARGETS)
+	$(MAKE) BUILD=$(BUILD)/tsan OPT=-O1 SANITIZE=-fsanitize=thread \
+	  $(BUILD)/tsan/rrv $(TSAN_TARGETS)
 
 bench: deps
 	$(MAKE) all

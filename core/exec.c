@@ -5,10 +5,11 @@
 
 #include "core/csr.h"
 #include "core/decode.h"
-#include "core/fpu_fast.h"
+#include "core/fp_exec.h"
 #include "core/guestmem.h"
 #include "core/hart.h"
 #include "core/hdbg.h"
+#include "core/jit.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 #include "core/sbi.h"
@@ -32,21 +33,6 @@
 #define RD x[op->rd]
 
 static inline uint64_t sext32(uint64_t v) { return (uint64_t)(int64_t)(int32_t)v; }
-
-/* NaN boxing (F spec §"NaN Boxing of Narrower Values"). */
-static inline uint32_t unbox_s(uint64_t v)
-{
-	return (v >> 32) == 0xffffffffu ? (uint32_t)v : FPU_CANON_NAN_S;
-}
-static inline uint64_t box_s(uint32_t v) { return 0xffffffff00000000ull | v; }
-
-static inline bool resolve_rm(const struct hart *h, unsigned rm, int *out)
-{
-	if (rm == FPU_DYN)
-		rm = h->frm;
-	*out = (int)rm;
-	return rm <= FPU_RMM;
-}
 
 static int64_t div64(int64_t a, int64_t b)
 {
@@ -255,38 +241,6 @@ void exec_run(struct hart *h, uint64_t budget)
 		NEXT;                                                       \
 	} while (0)
 #define FP_DIRTY() (h->mstatus |= MSTATUS_FS_DIRTY)
-#define FRS_S(r) unbox_s(h->f[r])
-#define FRS_D(r) (h->f[r])
-#define FWR_S(v) do { h->f[op->rd] = box_s(v); FP_DIRTY(); } while (0)
-#define FWR_D(v) do { h->f[op->rd] = (v); FP_DIRTY(); } while (0)
-	/* fpu_X, or its host-FPU fast path (core/fpu_fast.h: same bits and
-	 * flags) unless the hart was told not to (--fpu soft). */
-#define FPU(name, ...) (unlikely(h->fpu_soft) ? fpu_##name(__VA_ARGS__) :   \
-			 fpu_fast_##name(__VA_ARGS__))
-	/* Run an FPU call with a resolved rounding mode, accrue flags. */
-#define FP_RM(stmt)                                                         \
-	do {                                                                \
-		int rm;                                                     \
-		unsigned fl = 0;                                            \
-		if (!resolve_rm(h, op->rm, &rm))                            \
-			ILLEGAL_INSN();                                     \
-		stmt;                                                       \
-		if (fl) {                                                   \
-			h->fflags |= fl;                                    \
-			FP_DIRTY();                                         \
-		}                                                           \
-		NEXT;                                                       \
-	} while (0)
-#define FP_NORM(stmt)                                                       \
-	do {                                                                \
-		unsigned fl = 0;                                            \
-		stmt;                                                       \
-		if (fl) {                                                   \
-			h->fflags |= fl;                                    \
-			FP_DIRTY();                                         \
-		}                                                           \
-		NEXT;                                                       \
-	} while (0)
 #define AMO(size, kind)                                                     \
 	do {                                                                \
 		uint64_t pa_;                                               \
@@ -403,6 +357,22 @@ enter:
 	op = tb->ops;
 	if (likely(tb->n <= left)) {
 		entered = tb->n;
+		h->icount += entered;
+		left -= entered;
+		/* The JIT tier (core/jit.h) runs the block, or its first ops,
+		 * natively; breakpoints, watchpoints and execute triggers keep
+		 * the interpreter. */
+		jit_fn fn;
+		if (h->jit && likely(!h->dbg && !h->trig.exec_armed) &&
+		    (fn = jit_code(h, tb)) != NULL) {
+			unsigned r = fn(h);
+			if (r >= JIT_DONE) {
+				slot = (int)(r - JIT_DONE) - 1;
+				goto chain;
+			}
+			op = tb->ops + r;
+		}
+		goto *dispatch[op->id];
 	} else {
 		/* Budget ends inside this block: stop before op[left]. The
 		 * block is this hart's own, so patching it is race-free. */
@@ -660,7 +630,7 @@ CASE(AMOMAXU_D) AMO(8, AMO_MAXU);
 				       size);                               \
 		else if ((memr = mmu_load(h, a_, size, &v_)) == MEM_EXC)    \
 			TAKE_MEM_EXC();                                     \
-		h->f[op->rd] = boxit ? box_s((uint32_t)v_) : v_;            \
+		h->f[op->rd] = boxit ? fp_box_s((uint32_t)v_) : v_;         \
 		FP_DIRTY();                                                 \
 		if (memr)                                                   \
 			END_AFTER();                                        \
@@ -671,63 +641,14 @@ CASE(FLD) FLOAD(8, false);
 CASE(FSW) STORE_VAL(4, (uint32_t)h->f[op->rs2]);
 CASE(FSD) STORE_VAL(8, h->f[op->rs2]);
 
-CASE(FMADD_S) FP_RM(FWR_S(FPU(fma_s, FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), false, false, rm, &fl)));
-CASE(FMSUB_S) FP_RM(FWR_S(FPU(fma_s, FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), false, true, rm, &fl)));
-CASE(FNMSUB_S) FP_RM(FWR_S(FPU(fma_s, FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), true, false, rm, &fl)));
-CASE(FNMADD_S) FP_RM(FWR_S(FPU(fma_s, FRS_S(op->rs1), FRS_S(op->rs2), FRS_S(op->rs3), true, true, rm, &fl)));
-CASE(FADD_S) FP_RM(FWR_S(FPU(add_s, FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
-CASE(FSUB_S) FP_RM(FWR_S(FPU(sub_s, FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
-CASE(FMUL_S) FP_RM(FWR_S(FPU(mul_s, FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
-CASE(FDIV_S) FP_RM(FWR_S(FPU(div_s, FRS_S(op->rs1), FRS_S(op->rs2), rm, &fl)));
-CASE(FSQRT_S) FP_RM(FWR_S(FPU(sqrt_s, FRS_S(op->rs1), rm, &fl)));
-CASE(FSGNJ_S) { FWR_S((FRS_S(op->rs1) & 0x7fffffffu) | (FRS_S(op->rs2) & 0x80000000u)); NEXT; }
-CASE(FSGNJN_S) { FWR_S((FRS_S(op->rs1) & 0x7fffffffu) | (~FRS_S(op->rs2) & 0x80000000u)); NEXT; }
-CASE(FSGNJX_S) { FWR_S(FRS_S(op->rs1) ^ (FRS_S(op->rs2) & 0x80000000u)); NEXT; }
-CASE(FMIN_S) FP_NORM(FWR_S(fpu_min_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl)));
-CASE(FMAX_S) FP_NORM(FWR_S(fpu_max_s(FRS_S(op->rs1), FRS_S(op->rs2), &fl)));
-CASE(FCVT_W_S) FP_RM(RD = (uint64_t)FPU(cvt_w_s, FRS_S(op->rs1), rm, &fl));
-CASE(FCVT_WU_S) FP_RM(RD = (uint64_t)FPU(cvt_wu_s, FRS_S(op->rs1), rm, &fl));
-CASE(FCVT_L_S) FP_RM(RD = (uint64_t)FPU(cvt_l_s, FRS_S(op->rs1), rm, &fl));
-CASE(FCVT_LU_S) FP_RM(RD = FPU(cvt_lu_s, FRS_S(op->rs1), rm, &fl));
-CASE(FMV_X_W) { RD = sext32(h->f[op->rs1]); NEXT; }
-CASE(FCLASS_S) { RD = fpu_class_s(FRS_S(op->rs1)); NEXT; }
-CASE(FEQ_S) FP_NORM(RD = FPU(eq_s, FRS_S(op->rs1), FRS_S(op->rs2), &fl));
-CASE(FLT_S) FP_NORM(RD = FPU(lt_s, FRS_S(op->rs1), FRS_S(op->rs2), &fl));
-CASE(FLE_S) FP_NORM(RD = FPU(le_s, FRS_S(op->rs1), FRS_S(op->rs2), &fl));
-CASE(FCVT_S_W) FP_RM(FWR_S(FPU(cvt_s_w, (int32_t)RS1, rm, &fl)));
-CASE(FCVT_S_WU) FP_RM(FWR_S(FPU(cvt_s_wu, (uint32_t)RS1, rm, &fl)));
-CASE(FCVT_S_L) FP_RM(FWR_S(FPU(cvt_s_l, (int64_t)RS1, rm, &fl)));
-CASE(FCVT_S_LU) FP_RM(FWR_S(FPU(cvt_s_lu, RS1, rm, &fl)));
-CASE(FMV_W_X) { FWR_S((uint32_t)RS1); NEXT; }
-
-CASE(FMADD_D) FP_RM(FWR_D(FPU(fma_d, FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), false, false, rm, &fl)));
-CASE(FMSUB_D) FP_RM(FWR_D(FPU(fma_d, FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), false, true, rm, &fl)));
-CASE(FNMSUB_D) FP_RM(FWR_D(FPU(fma_d, FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), true, false, rm, &fl)));
-CASE(FNMADD_D) FP_RM(FWR_D(FPU(fma_d, FRS_D(op->rs1), FRS_D(op->rs2), FRS_D(op->rs3), true, true, rm, &fl)));
-CASE(FADD_D) FP_RM(FWR_D(FPU(add_d, FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
-CASE(FSUB_D) FP_RM(FWR_D(FPU(sub_d, FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
-CASE(FMUL_D) FP_RM(FWR_D(FPU(mul_d, FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
-CASE(FDIV_D) FP_RM(FWR_D(FPU(div_d, FRS_D(op->rs1), FRS_D(op->rs2), rm, &fl)));
-CASE(FSQRT_D) FP_RM(FWR_D(FPU(sqrt_d, FRS_D(op->rs1), rm, &fl)));
-CASE(FSGNJ_D) { FWR_D((FRS_D(op->rs1) & ~(1ull << 63)) | (FRS_D(op->rs2) & (1ull << 63))); NEXT; }
-CASE(FSGNJN_D) { FWR_D((FRS_D(op->rs1) & ~(1ull << 63)) | (~FRS_D(op->rs2) & (1ull << 63))); NEXT; }
-CASE(FSGNJX_D) { FWR_D(FRS_D(op->rs1) ^ (FRS_D(op->rs2) & (1ull << 63))); NEXT; }
-CASE(FMIN_D) FP_NORM(FWR_D(fpu_min_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl)));
-CASE(FMAX_D) FP_NORM(FWR_D(fpu_max_d(FRS_D(op->rs1), FRS_D(op->rs2), &fl)));
-CASE(FCVT_S_D) FP_RM(FWR_S(FPU(cvt_s_d, FRS_D(op->rs1), rm, &fl)));
-CASE(FCVT_D_S) FP_RM((void)rm; FWR_D(FPU(cvt_d_s, FRS_S(op->rs1), &fl)));
-CASE(FEQ_D) FP_NORM(RD = FPU(eq_d, FRS_D(op->rs1), FRS_D(op->rs2), &fl));
-CASE(FLT_D) FP_NORM(RD = FPU(lt_d, FRS_D(op->rs1), FRS_D(op->rs2), &fl));
-CASE(FLE_D) FP_NORM(RD = FPU(le_d, FRS_D(op->rs1), FRS_D(op->rs2), &fl));
-CASE(FCLASS_D) { RD = fpu_class_d(FRS_D(op->rs1)); NEXT; }
-CASE(FCVT_W_D) FP_RM(RD = (uint64_t)FPU(cvt_w_d, FRS_D(op->rs1), rm, &fl));
-CASE(FCVT_WU_D) FP_RM(RD = (uint64_t)FPU(cvt_wu_d, FRS_D(op->rs1), rm, &fl));
-CASE(FCVT_L_D) FP_RM(RD = (uint64_t)FPU(cvt_l_d, FRS_D(op->rs1), rm, &fl));
-CASE(FCVT_LU_D) FP_RM(RD = FPU(cvt_lu_d, FRS_D(op->rs1), rm, &fl));
-CASE(FMV_X_D) { RD = h->f[op->rs1]; NEXT; }
-CASE(FCVT_D_W) FP_RM(FWR_D(FPU(cvt_d_w, (int32_t)RS1, rm, &fl)));
-CASE(FCVT_D_WU) FP_RM(FWR_D(FPU(cvt_d_wu, (uint32_t)RS1, rm, &fl)));
-CASE(FCVT_D_L) FP_RM(FWR_D(FPU(cvt_d_l, (int64_t)RS1, rm, &fl)));
-CASE(FCVT_D_LU) FP_RM(FWR_D(FPU(cvt_d_lu, RS1, rm, &fl)));
-CASE(FMV_D_X) { FWR_D(RS1); NEXT; }
+/* F and D arithmetic, conversions, moves (core/fp_ops.def, shared with the
+ * JIT's helper calls): false is a reserved rounding mode. */
+#define FP_OP(name, body)                                                   \
+	CASE(name) {                                                        \
+		if (!fp_exec_##name(h, op))                                 \
+			ILLEGAL_INSN();                                     \
+		NEXT;                                                       \
+	}
+#include "core/fp_ops.def"
+#undef FP_OP
 }

@@ -10,6 +10,7 @@
 #include "core/exec.h"
 #include "core/fpu_fast.h"
 #include "core/hdbg.h"
+#include "core/jit.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 #include "core/tb.h"
@@ -48,6 +49,8 @@ struct hart *hart_new(struct machine *m, unsigned id)
 	pthread_condattr_destroy(&ca);
 	h->icount_limit = UINT64_MAX;
 	h->fpu_soft = m->cfg.fpu_soft || !fpu_fast_host_ok();
+	h->jit = jit_new(m->cfg.jit);
+	h->jit_threshold = h->jit ? (uint16_t)jit_threshold(h->jit) : 0;
 	trigger_reset(&h->trig);
 	return h;
 }
@@ -57,6 +60,7 @@ void hart_free(struct hart *h)
 	if (!h)
 		return;
 	tb_cache_free(h->tbc);
+	jit_free(h->jit);
 	pthread_mutex_destroy(&h->wfi_lock);
 	pthread_cond_destroy(&h->wfi_cond);
 	free(h);

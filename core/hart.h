@@ -124,6 +124,10 @@ struct hart {
 	/* Translation: per-hart code cache (share-nothing). */
 	struct tb_cache *tbc;
 	bool tb_flush_pending;    /* executor must leave the current TB */
+	/* JIT tier (core/jit.h): its code buffer, NULL = interpreter only;
+	 * entries before a block is compiled. */
+	struct jit *jit;
+	uint16_t jit_threshold;
 
 	/* Debugger stop conditions (core/hdbg.h), NULL when not debugging. */
 	struct hdbg *dbg;

@@ -71,6 +71,7 @@ struct machine_config {
 	int input_fd;          /* UART input source, -1 = none */
 	int output_fd;         /* UART output sink */
 	bool fpu_soft;         /* --fpu soft: no host-FPU fast path */
+	unsigned jit;          /* --jit: enum jit_mode (core/jit.h), 0 = default */
 	/* Hang watchdogs (seconds of host time, 0 = off): no progress (no
 	 * hart retires an instruction or takes an interrupt), no console
 	 * output. */

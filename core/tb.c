@@ -8,6 +8,7 @@
 #include "core/guestmem.h"
 #include "core/hart.h"
 #include "core/hdbg.h"
+#include "core/jit.h"
 #include "core/machine.h"
 #include "core/mmu.h"
 #include "core/trigger.h"
@@ -115,6 +116,8 @@ void tb_flush_all(struct hart *h)
 	}
 	c->ncode_pages = 0;
 	h->tb_flush_pending = true;
+	/* No block is reachable any more: neither is their native code. */
+	jit_reset(h->jit);
 }
 
 void tb_flush_jump_cache(struct hart *h)

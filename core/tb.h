@@ -27,6 +27,8 @@ struct tb {
 	uint32_t flags;
 	uint16_t n;          /* instructions (ops[0..n-1]) */
 	bool valid;
+	uint16_t jit_hits;   /* entries so far, until jit_threshold (core/jit.h) */
+	void *jit;           /* native code (core/jit.h), NULL if none */
 	uint64_t page[2];    /* physical pages holding the code (or TB_NO_PAGE) */
 	struct tb *hash_next;
 	struct tb *page_next[2];

@@ -9,6 +9,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "core/jit.h"
 #include "debugger/cli.h"
 #include "debugger/dinfo.h"
 #include "debugger/gdb_replay.h"
@@ -28,6 +29,8 @@ static const char usage_debug[] =
 "\n"
 "options:\n"
 "  --symbols FILE  more symbols: an ELF file or a System.map\n"
+"  --jit on|off    compile hot blocks to x86-64 code, or interpret only\n"
+"                  (as `rrv run`; same positions and results either way)\n"
 "  -ex CMD         run CMD first (repeatable, in order)\n"
 "  -x FILE         run the commands in FILE first\n"
 "  --batch         run the -ex/-x commands and exit (no prompt)\n"
@@ -178,6 +181,13 @@ int dbg_cmd_debug(int argc, char **argv)
 			batch = true;
 		} else if (!strcmp(a, "--gdb") && i + 1 < argc) {
 			gdb = argv[++i];
+		} else if (!strcmp(a, "--jit") && i + 1 < argc) {
+			if (jit_parse_mode(argv[i + 1]) < 0) {
+				fprintf(stderr, "rrv: --jit takes on or off, not '%s' "
+					"(see `rrv debug --help`)\n", argv[i + 1]);
+				goto out;
+			}
+			jit_set_default(jit_parse_mode(argv[++i]));
 		} else if ((!strcmp(a, "-ex") || !strcmp(a, "-x") || !strcmp(a, "--symbols")) &&
 			   i + 1 < argc) {
 			if (!strcmp(a, "--symbols")) {
@@ -189,7 +199,7 @@ int dbg_cmd_debug(int argc, char **argv)
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "rrv: %s '%s' (see `rrv debug --help`)\n",
 				strcmp(a, "-ex") && strcmp(a, "-x") && strcmp(a, "--symbols") &&
-				strcmp(a, "--gdb") ?
+				strcmp(a, "--gdb") && strcmp(a, "--jit") ?
 				"unknown option" : "missing value for", a);
 			goto out;
 		} else if (trace) {

@@ -12,6 +12,7 @@
 
 #include "core/hart.h"
 #include "core/inject.h"
+#include "core/jit.h"
 #include "core/snap.h"
 #include "debugger/cli.h"
 #include "debugger/cmd_snap.h"
@@ -260,7 +261,8 @@ int dbg_cmd_record(int argc, char **argv)
 }
 
 static const char usage_replay[] =
-"usage: rrv replay [--serial] [--quiet] [--stats] [snapshot options] TRACE\n"
+"usage: rrv replay [--serial] [--quiet] [--stats] [--jit on|off]\n"
+"                  [snapshot options] TRACE\n"
 "\n"
 "Replay a recorded run exactly, from the trace alone (it never reads\n"
 "stdin), print the guest's output again and exit with the recorded exit\n"
@@ -274,6 +276,9 @@ static const char usage_replay[] =
 "             host thread per hart running in parallel\n"
 "  --quiet    do not print the guest's output\n"
 "  --stats    print instruction counts and speed at the end\n"
+"  --jit on|off\n"
+"             compile hot blocks to x86-64 code, or interpret only (as\n"
+"             `rrv run`; a trace replays the same either way)\n"
 "  --save-snapshot FILE, --snapshot-on WHEN, --stop-after-snapshot\n"
 "             save the machine and each hart's trace position when WHEN\n"
 "             fires (output:TEXT, icount:N for hart 0, guest); implies\n"
@@ -398,6 +403,7 @@ int dbg_cmd_replay(int argc, char **argv)
 		{ "snapshot-on", required_argument, NULL, 'w' },
 		{ "stop-after-snapshot", no_argument, NULL, 'x' },
 		{ "restore", required_argument, NULL, 'r' },
+		{ "jit", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -416,6 +422,14 @@ int dbg_cmd_replay(int argc, char **argv)
 		case 'w': when = optarg; break;
 		case 'x': stop_after = true; break;
 		case 'r': restore = optarg; break;
+		case 'j':
+			if (jit_parse_mode(optarg) < 0) {
+				fprintf(stderr, "rrv: --jit takes on or off, not '%s' "
+					"(see `rrv replay --help`)\n", optarg);
+				return RRV_EXIT_USAGE;
+			}
+			jit_set_default(jit_parse_mode(optarg));
+			break;
 		default:
 			return cli_option_error("replay", c, argv);
 		}

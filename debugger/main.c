@@ -12,6 +12,7 @@
 
 #include "core/hart.h"
 #include "core/inject.h"
+#include "core/jit.h"
 #include "core/machine.h"
 #include "debugger/cli.h"
 #include "debugger/gdb_live.h"
@@ -76,6 +77,9 @@ static const char usage_run[] =
 "  --stats            print instruction counts and speed on stderr at exit\n"
 "  --fpu soft|fast    FP arithmetic in software only, or on the host FPU\n"
 "                     where provably identical (default fast; same results)\n"
+"  --jit on|off       compile hot blocks to x86-64 code, or interpret only\n"
+"                     (default on for x86-64 hosts, or $RRV_JIT; same\n"
+"                     results and instruction counts either way)\n"
 "  --inject FAULT     fault injection (repeatable; recorded and replayed):\n"
 "                     spurious-irq:SOURCE[:RATE] raises PLIC source SOURCE\n"
 "                     RATE times per second of guest time with no device\n"
@@ -189,7 +193,7 @@ double cli_now(void)
 enum { OPT_SMP = 256, OPT_MEMORY, OPT_BIOS, OPT_KERNEL, OPT_INPUT,
        OPT_MAX_INSNS, OPT_TIMEOUT, OPT_STATS, OPT_INITRD, OPT_APPEND,
        OPT_DTB, OPT_OUTPUT, OPT_SAVE_SNAP, OPT_SNAP_ON, OPT_STOP_AFTER,
-       OPT_RESTORE, OPT_FPU, OPT_GDB, OPT_WAIT };
+       OPT_RESTORE, OPT_FPU, OPT_JIT, OPT_GDB, OPT_WAIT };
 
 /* Apart from the list above: other helpers add options there. */
 enum { OPT_HANG_TIMEOUT = 512, OPT_HANG_OUTPUT };
@@ -241,6 +245,7 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 		{ "stop-after-snapshot", no_argument, NULL, OPT_STOP_AFTER },
 		{ "restore", required_argument, NULL, OPT_RESTORE },
 		{ "fpu", required_argument, NULL, OPT_FPU },
+		{ "jit", required_argument, NULL, OPT_JIT },
 		{ "gdb", required_argument, NULL, OPT_GDB },
 		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ "help", no_argument, NULL, 'h' },
@@ -343,6 +348,11 @@ int cli_parse_machine(int argc, char **argv, struct run_opts *o,
 						   optarg);
 			o->cfg.fpu_soft = !strcmp(optarg, "soft");
 			break;
+		case OPT_JIT:
+			if (jit_parse_mode(optarg) < 0)
+				return usage_error("--jit takes on or off, not '%s'", optarg);
+			o->cfg.jit = jit_parse_mode(optarg) ? JIT_ON : JIT_OFF;
+			break;
 		case OPT_GDB:
 		case OPT_WAIT:
 			if (mode != PARSE_RUN)
@@ -439,6 +449,30 @@ void cli_print_stats(const struct machine *m, double seconds)
 			(unsigned long long)m->harts[i]->icount,
 			(unsigned long long)m->harts[i]->pc,
 			(unsigned long long)m->harts[i]->x[1], m->harts[i]->priv);
+	struct jit_stats js = { 0 };
+	bool jit = false;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct jit_stats hs;
+		if (!m->harts[i]->jit)
+			continue;
+		jit = true;
+		jit_get_stats(m->harts[i]->jit, &hs);
+		js.blocks += hs.blocks;
+		js.bytes += hs.bytes;
+		js.ns += hs.ns;
+		js.ops_native += hs.ops_native;
+		js.ops_total += hs.ops_total;
+		js.resets += hs.resets;
+	}
+	if (jit)
+		fprintf(stderr, "rrv: stats: jit blocks=%llu native_ops=%llu/%llu "
+			"bytes=%llu compile_ms=%.3f us_per_block=%.2f resets=%llu\n",
+			(unsigned long long)js.blocks,
+			(unsigned long long)js.ops_native,
+			(unsigned long long)js.ops_total,
+			(unsigned long long)js.bytes, (double)js.ns / 1e6,
+			js.blocks ? (double)js.ns / 1e3 / (double)js.blocks : 0.0,
+			(unsigned long long)js.resets);
 }
 
 void cli_report_verdict(const struct verdict *v, const struct run_opts *o)

@@ -1,0 +1,602 @@
+/* jit.c: block translation to x86-64 (template JIT), code buffer, W^X. */
+#include "core/jit.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/decode.h"
+#include "core/fp_exec.h"
+#include "core/riscv.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#define JIT_HOST 1
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/jit_x86.h"
+#else
+#define JIT_HOST 0
+#endif
+
+/* Per hart; a block is a few hundred bytes, the arena holds some 15,000. */
+#define JIT_BUF_SIZE (16u << 20)
+/* Room a block may need at most (64 ops and their side exits). */
+#define JIT_BLOCK_MAX (24u << 10)
+#define JIT_THRESHOLD_DEFAULT 16u
+
+struct jit {
+	uint8_t *rw, *rx;     /* two views of one memfd: never W and X at once */
+	size_t size, used;
+	bool full;            /* no room: compile nothing until the next reset */
+	unsigned threshold;
+	struct jit_stats st;
+};
+
+static int default_mode = -1; /* jit_set_default: 1 on, 0 off */
+
+void jit_set_default(bool on) { default_mode = on; }
+
+int jit_parse_mode(const char *s)
+{
+	if (!strcmp(s, "on"))
+		return 1;
+	if (!strcmp(s, "off"))
+		return 0;
+	return -1;
+}
+
+bool jit_default(void)
+{
+	if (default_mode >= 0)
+		return default_mode;
+	const char *e = getenv("RRV_JIT");
+	if (e && jit_parse_mode(e) >= 0)
+		return jit_parse_mode(e);
+	return JIT_HOST;
+}
+
+unsigned jit_threshold(const struct jit *j) { return j->threshold; }
+
+void jit_get_stats(const struct jit *j, struct jit_stats *s) { *s = j->st; }
+
+void jit_reset(struct jit *j)
+{
+	if (!j)
+		return;
+	j->used = 0;
+	j->full = false;
+	j->st.resets++;
+}
+
+#if JIT_HOST
+
+struct jit *jit_new(enum jit_mode mode)
+{
+	if (mode == JIT_OFF || (mode == JIT_AUTO && !jit_default()))
+		return NULL;
+	struct jit *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->size = JIT_BUF_SIZE;
+	j->threshold = JIT_THRESHOLD_DEFAULT;
+	const char *t = getenv("RRV_JIT_THRESHOLD");
+	if (t && atoi(t) >= 1 && atoi(t) <= 65535)
+		j->threshold = (unsigned)atoi(t);
+	int fd = memfd_create("rrv-jit", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)j->size) < 0)
+		goto out_close;
+	j->rw = mmap(NULL, j->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	j->rx = mmap(NULL, j->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (j->rw == MAP_FAILED || j->rx == MAP_FAILED)
+		goto out_unmap;
+	close(fd);
+	return j;
+
+out_unmap:
+	if (j->rw != MAP_FAILED)
+		munmap(j->rw, j->size);
+	if (j->rx != MAP_FAILED)
+		munmap(j->rx, j->size);
+out_close:
+	if (fd >= 0)
+		close(fd);
+	free(j);
+	return NULL;
+}
+
+void jit_free(struct jit *j)
+{
+	if (!j)
+		return;
+	munmap(j->rw, j->size);
+	munmap(j->rx, j->size);
+	free(j);
+}
+
+/* ---- translation ---- */
+
+#define HX(r) ((int32_t)(offsetof(struct hart, x) + 8 * (r)))
+#define HOFF(field) ((int32_t)offsetof(struct hart, field))
+#define HF(r) ((int32_t)(offsetof(struct hart, f) + 8 * (r)))
+
+_Static_assert(sizeof(struct tlb_entry) == 16, "tlb index scaling below");
+_Static_assert(offsetof(struct tlb_entry, tag) == 0 &&
+	       offsetof(struct tlb_entry, addend) == 8, "tlb entry layout");
+
+/* A side exit: a jump to a stub returning the op index. */
+struct fixup {
+	size_t at;
+	unsigned k;
+};
+
+struct cx {
+	struct x86_buf b;
+	struct fixup fix[2 * (TB_MAX_INSNS + 1)];
+	unsigned nfix;
+};
+
+enum emit_result { EM_NEXT, EM_END, EM_NO };
+
+/* Leave with eax = v (the epilogue undoes the prologue's push). */
+static void emit_return(struct cx *c, unsigned v)
+{
+	x86_mov_imm(&c->b, X_RAX, v);
+	x86_pop(&c->b, X_RBX);
+	x86_ret(&c->b);
+}
+
+/* Jcc to the side exit at op k. */
+static void exit_if(struct cx *c, enum x86_cc cc, unsigned k)
+{
+	size_t at = x86_jcc32(&c->b, cc);
+	if (c->nfix < sizeof(c->fix) / sizeof(c->fix[0]))
+		c->fix[c->nfix++] = (struct fixup){ at, k };
+	else
+		c->b.overflow = true;
+}
+
+/* The block is done: h->pc = RAX, follow exit `slot`. */
+static void emit_done(struct cx *c, int slot)
+{
+	x86_store64(&c->b, X_RAX, X_RBX, HOFF(pc));
+	emit_return(c, JIT_DONE + (unsigned)(1 + slot));
+}
+
+/*
+ * A load's or store's fast path up to the host address in RAX: the
+ * interpreter's SAFE_POINT_BEFORE_MEM (exit_request) and soft-TLB hit test,
+ * with everything else (miss, misalignment, safe point) a side exit to the
+ * op, which the interpreter then executes from the start.
+ */
+static void emit_mem_addr(struct cx *c, const struct op *op, unsigned k,
+			  unsigned size, bool store)
+{
+	struct x86_buf *b = &c->b;
+	int32_t set = store ? (int32_t)offsetof(struct tlb_set, w) :
+			      (int32_t)offsetof(struct tlb_set, r);
+	x86_alu_mem_imm(b, false, ALU_CMP, X_RBX, HOFF(exit_request), 0);
+	exit_if(c, CC_NE, k);
+	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
+	if (op->imm)
+		x86_alu_imm(b, true, ALU_ADD, X_RAX, (int32_t)op->imm);
+	x86_mov_rr(b, X_RCX, X_RAX);
+	x86_shift_imm(b, false, SH_SHR, X_RCX, PAGE_SHIFT);
+	x86_alu_imm(b, false, ALU_AND, X_RCX, TLB_SIZE - 1);
+	x86_shift_imm(b, false, SH_SHL, X_RCX, 4);
+	x86_alu_mem(b, true, ALU_ADD, X_RCX, X_RBX, HOFF(tlb_data));
+	x86_mov_rr(b, X_RDX, X_RAX);
+	x86_alu_imm(b, true, ALU_AND, X_RDX, (int32_t)(PAGE_MASK | (size - 1)));
+	x86_alu_mem(b, true, ALU_CMP, X_RDX, X_RCX, set);
+	exit_if(c, CC_NE, k);
+	x86_alu_mem(b, true, ALU_ADD, X_RAX, X_RCX, set + 8);
+}
+
+static void emit_load(struct cx *c, const struct op *op, unsigned k,
+		      unsigned size, bool sign)
+{
+	static const unsigned sx[9] = { [1] = OPC_MOVSX8, [2] = OPC_MOVSX16,
+					[4] = OPC_MOVSXD, [8] = OPC_MOV_LOAD };
+	static const unsigned zx[9] = { [1] = OPC_MOVZX8, [2] = OPC_MOVZX16,
+					[4] = OPC_MOV_LOAD, [8] = OPC_MOV_LOAD };
+	emit_mem_addr(c, op, k, size, false);
+	/* movzx and a 32-bit mov zero-extend to 64 bits by themselves. */
+	x86_mem(&c->b, sign || size == 8, sign ? sx[size] : zx[size], X_RAX, X_RAX, 0);
+	x86_store64(&c->b, X_RAX, X_RBX, HX(op->rd));
+}
+
+static void emit_store(struct cx *c, const struct op *op, unsigned k, unsigned size)
+{
+	emit_mem_addr(c, op, k, size, true);
+	x86_load64(&c->b, X_RDX, X_RBX, HX(op->rs2));
+	x86_store_sized(&c->b, size, X_RDX, X_RAX, 0);
+}
+
+/*
+ * FLW/FLD and FSW/FSD: the same fast path; FLW NaN-boxes, loads dirty FS
+ * (exec.c's FLOAD), FSW stores the low 32 bits without unboxing.
+ */
+static void emit_fload(struct cx *c, const struct op *op, unsigned k, unsigned size)
+{
+	struct x86_buf *b = &c->b;
+	emit_mem_addr(c, op, k, size, false);
+	if (size == 4) {
+		x86_load32(b, X_RAX, X_RAX, 0);
+		x86_mov_imm(b, X_RCX, 0xffffffff00000000ull);
+		x86_alu_rr(b, true, ALU_OR, X_RAX, X_RCX);
+	} else {
+		x86_load64(b, X_RAX, X_RAX, 0);
+	}
+	x86_store64(b, X_RAX, X_RBX, HF(op->rd));
+	x86_alu_mem_imm(b, true, ALU_OR, X_RBX, HOFF(mstatus), (int32_t)MSTATUS_FS_DIRTY);
+}
+
+static void emit_fstore(struct cx *c, const struct op *op, unsigned k, unsigned size)
+{
+	emit_mem_addr(c, op, k, size, true);
+	x86_load64(&c->b, X_RDX, X_RBX, HF(op->rs2));
+	x86_store_sized(&c->b, size, X_RDX, X_RAX, 0);
+}
+
+/*
+ * The other F and D instructions call their one definition (core/fp_ops.def)
+ * through a helper: 0 = retired, 1 = illegal (a reserved rounding mode,
+ * nothing changed), which exits to the op for the interpreter to trap.
+ */
+typedef unsigned (*fp_helper_fn)(struct hart *h, const struct op *op);
+#define FP_OP(name, body)                                                   \
+	static unsigned jit_fp_##name(struct hart *h, const struct op *op)  \
+	{                                                                   \
+		return fp_exec_##name(h, op) ? 0 : 1;                       \
+	}
+#include "core/fp_ops.def"
+#undef FP_OP
+static const fp_helper_fn fp_helper[INSN_COUNT] = {
+#define FP_OP(name, body) [INSN_##name] = jit_fp_##name,
+#include "core/fp_ops.def"
+#undef FP_OP
+};
+
+static void emit_fp_call(struct cx *c, const struct op *op, unsigned k)
+{
+	struct x86_buf *b = &c->b;
+	x86_mov_rr(b, X_RDI, X_RBX);
+	x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)op);
+	x86_mov_imm(b, X_RAX, (uint64_t)(uintptr_t)fp_helper[op->id]);
+	x86_call_reg(b, X_RAX);
+	x86_rr(b, false, OPC_TEST, X_RAX, X_RAX);
+	exit_if(c, CC_NE, k);
+}
+
+/* rd = rs1 op rs2, 64- or 32-bit (W forms sign-extend the result). */
+static void emit_alu_rr(struct cx *c, const struct op *op, enum x86_alu alu, bool w)
+{
+	struct x86_buf *b = &c->b;
+	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	x86_alu_mem(b, w, alu, X_RAX, X_RBX, HX(op->rs2));
+	if (!w)
+		x86_movsxd(b, X_RAX, X_RAX);
+	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+}
+
+static void emit_alu_ri(struct cx *c, const struct op *op, enum x86_alu alu, bool w)
+{
+	struct x86_buf *b = &c->b;
+	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	if (op->imm || alu == ALU_AND)
+		x86_alu_imm(b, w, alu, X_RAX, (int32_t)op->imm);
+	if (!w)
+		x86_movsxd(b, X_RAX, X_RAX);
+	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+}
+
+static void emit_shift_r(struct cx *c, const struct op *op, enum x86_shift sh, bool w)
+{
+	struct x86_buf *b = &c->b;
+	x86_load64(b, X_RCX, X_RBX, HX(op->rs2));
+	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	x86_shift_cl(b, w, sh, X_RAX);
+	if (!w)
+		x86_movsxd(b, X_RAX, X_RAX);
+	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+}
+
+static void emit_shift_i(struct cx *c, const struct op *op, enum x86_shift sh, bool w)
+{
+	struct x86_buf *b = &c->b;
+	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	if (op->imm)
+		x86_shift_imm(b, w, sh, X_RAX, (unsigned)op->imm);
+	if (!w)
+		x86_movsxd(b, X_RAX, X_RAX);
+	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+}
+
+static void emit_set(struct cx *c, const struct op *op, enum x86_cc cc, bool imm)
+{
+	struct x86_buf *b = &c->b;
+	x86_load64(b, X_RCX, X_RBX, HX(op->rs1));
+	if (imm)
+		x86_alu_imm(b, true, ALU_CMP, X_RCX, (int32_t)op->imm);
+	else
+		x86_alu_mem(b, true, ALU_CMP, X_RCX, X_RBX, HX(op->rs2));
+	x86_setcc64(b, cc, X_RAX);
+	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+}
+
+/* High half of the 128-bit product (MULH, MULHU, MULHSU). */
+static void emit_mulh(struct cx *c, const struct op *op, unsigned id)
+{
+	struct x86_buf *b = &c->b;
+	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
+	x86_unary_mem(b, true, id == INSN_MULH ? UN_IMUL : UN_MUL, X_RBX, HX(op->rs2));
+	if (id == INSN_MULHSU) {
+		/* signed a times unsigned b: the unsigned product's high half
+		 * minus b when a is negative. */
+		x86_load64(b, X_RCX, X_RBX, HX(op->rs1));
+		x86_shift_imm(b, true, SH_SAR, X_RCX, 63);
+		x86_alu_mem(b, true, ALU_AND, X_RCX, X_RBX, HX(op->rs2));
+		x86_alu_rr(b, true, ALU_SUB, X_RDX, X_RCX);
+	}
+	x86_store64(b, X_RDX, X_RBX, HX(op->rd));
+}
+
+/*
+ * DIV[U][W] and REM[U][W] with the M spec's results for a zero divisor
+ * (quotient all ones, remainder the dividend) and for signed overflow
+ * (most negative / -1: quotient the dividend, remainder 0), as exec.c's
+ * div64/rem64/div32/rem32; x86 would raise #DE for both.
+ */
+static void emit_div(struct cx *c, const struct op *op, bool sign, bool rem, bool w64)
+{
+	struct x86_buf *b = &c->b;
+	bool w = w64;
+	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	x86_mem(b, w, OPC_MOV_LOAD, X_RCX, X_RBX, HX(op->rs2));
+	x86_rr(b, w, OPC_TEST, X_RCX, X_RCX);
+	size_t to_zero = x86_jcc8(b, CC_E);
+	size_t to_done1 = 0, to_norm = 0;
+	if (sign) {
+		x86_alu_imm(b, w, ALU_CMP, X_RCX, -1);
+		to_norm = x86_jcc8(b, CC_NE);
+		if (rem)
+			x86_alu_rr(b, false, ALU_XOR, X_RAX, X_RAX);
+		else
+			x86_unary(b, w, UN_NEG, X_RAX); /* wraps for the most negative */
+		to_done1 = x86_jmp8(b);
+		x86_land8(b, to_norm);
+		if (w)
+			x86_cqo(b);
+		else
+			x86_cdq(b);
+	} else {
+		x86_alu_rr(b, false, ALU_XOR, X_RDX, X_RDX);
+	}
+	x86_unary(b, w, sign ? UN_IDIV : UN_DIV, X_RCX);
+	if (rem)
+		x86_rr(b, w, OPC_MOV_LOAD, X_RAX, X_RDX);
+	size_t to_done2 = x86_jmp8(b);
+	x86_land8(b, to_zero);
+	if (!rem)
+		x86_mov_imm(b, X_RAX, w ? ~0ull : 0xffffffffu);
+	x86_land8(b, to_done2);
+	if (sign)
+		x86_land8(b, to_done1);
+	if (!w)
+		x86_movsxd(b, X_RAX, X_RAX);
+	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+}
+
+static void emit_branch(struct cx *c, const struct op *op, enum x86_cc cc)
+{
+	struct x86_buf *b = &c->b;
+	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
+	x86_alu_mem(b, true, ALU_CMP, X_RAX, X_RBX, HX(op->rs2));
+	size_t taken = x86_jcc8(b, cc);
+	x86_mov_imm(b, X_RAX, op->pc + op->len);
+	emit_done(c, 1);
+	x86_land8(b, taken);
+	x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
+	emit_done(c, 0);
+}
+
+static bool imm32_ok(const struct op *op) { return x86_fits32(op->imm); }
+
+/* Native code for op k (ops[k] of the block), or EM_NO. */
+static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
+{
+	struct x86_buf *b = &c->b;
+	unsigned id = op->id;
+	if (!imm32_ok(op) && id != INSN_AUIPC && id != INSN_JAL &&
+	    id != INSN_BEQ && id != INSN_BNE && id != INSN_BLT &&
+	    id != INSN_BGE && id != INSN_BLTU && id != INSN_BGEU)
+		return EM_NO;
+	switch (id) {
+	case INSN_LUI:
+		x86_store_imm32(b, (int32_t)op->imm, X_RBX, HX(op->rd));
+		return EM_NEXT;
+	case INSN_AUIPC:
+		x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
+		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		return EM_NEXT;
+	case INSN_JAL:
+		x86_mov_imm(b, X_RAX, op->pc + op->len);
+		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
+		emit_done(c, 0);
+		return EM_END;
+	case INSN_JALR:
+		/* The target before rd is written (rd may be rs1). */
+		x86_load64(b, X_RCX, X_RBX, HX(op->rs1));
+		if (op->imm)
+			x86_alu_imm(b, true, ALU_ADD, X_RCX, (int32_t)op->imm);
+		x86_alu_imm(b, true, ALU_AND, X_RCX, -2);
+		x86_mov_imm(b, X_RAX, op->pc + op->len);
+		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		x86_mov_rr(b, X_RAX, X_RCX);
+		emit_done(c, -1);
+		return EM_END;
+	case INSN_BEQ: emit_branch(c, op, CC_E); return EM_END;
+	case INSN_BNE: emit_branch(c, op, CC_NE); return EM_END;
+	case INSN_BLT: emit_branch(c, op, CC_L); return EM_END;
+	case INSN_BGE: emit_branch(c, op, CC_GE); return EM_END;
+	case INSN_BLTU: emit_branch(c, op, CC_B); return EM_END;
+	case INSN_BGEU: emit_branch(c, op, CC_AE); return EM_END;
+	case INSN_TB_END:
+		x86_mov_imm(b, X_RAX, op->pc);
+		emit_done(c, 1);
+		return EM_END;
+	case INSN_LB: emit_load(c, op, k, 1, true); return EM_NEXT;
+	case INSN_LH: emit_load(c, op, k, 2, true); return EM_NEXT;
+	case INSN_LW: emit_load(c, op, k, 4, true); return EM_NEXT;
+	case INSN_LD: emit_load(c, op, k, 8, true); return EM_NEXT;
+	case INSN_LBU: emit_load(c, op, k, 1, false); return EM_NEXT;
+	case INSN_LHU: emit_load(c, op, k, 2, false); return EM_NEXT;
+	case INSN_LWU: emit_load(c, op, k, 4, false); return EM_NEXT;
+	case INSN_SB: emit_store(c, op, k, 1); return EM_NEXT;
+	case INSN_SH: emit_store(c, op, k, 2); return EM_NEXT;
+	case INSN_SW: emit_store(c, op, k, 4); return EM_NEXT;
+	case INSN_SD: emit_store(c, op, k, 8); return EM_NEXT;
+	case INSN_ADDI: emit_alu_ri(c, op, ALU_ADD, true); return EM_NEXT;
+	case INSN_XORI: emit_alu_ri(c, op, ALU_XOR, true); return EM_NEXT;
+	case INSN_ORI: emit_alu_ri(c, op, ALU_OR, true); return EM_NEXT;
+	case INSN_ANDI: emit_alu_ri(c, op, ALU_AND, true); return EM_NEXT;
+	case INSN_ADDIW: emit_alu_ri(c, op, ALU_ADD, false); return EM_NEXT;
+	case INSN_SLTI: emit_set(c, op, CC_L, true); return EM_NEXT;
+	case INSN_SLTIU: emit_set(c, op, CC_B, true); return EM_NEXT;
+	case INSN_SLT: emit_set(c, op, CC_L, false); return EM_NEXT;
+	case INSN_SLTU: emit_set(c, op, CC_B, false); return EM_NEXT;
+	case INSN_SLLI: case INSN_SRLI: case INSN_SRAI:
+		if (op->imm < 0 || op->imm > 63)
+			return EM_NO;
+		emit_shift_i(c, op, id == INSN_SLLI ? SH_SHL : id == INSN_SRLI ?
+			     SH_SHR : SH_SAR, true);
+		return EM_NEXT;
+	case INSN_SLLIW: case INSN_SRLIW: case INSN_SRAIW:
+		if (op->imm < 0 || op->imm > 31)
+			return EM_NO;
+		emit_shift_i(c, op, id == INSN_SLLIW ? SH_SHL : id == INSN_SRLIW ?
+			     SH_SHR : SH_SAR, false);
+		return EM_NEXT;
+	case INSN_ADD: emit_alu_rr(c, op, ALU_ADD, true); return EM_NEXT;
+	case INSN_SUB: emit_alu_rr(c, op, ALU_SUB, true); return EM_NEXT;
+	case INSN_XOR: emit_alu_rr(c, op, ALU_XOR, true); return EM_NEXT;
+	case INSN_OR: emit_alu_rr(c, op, ALU_OR, true); return EM_NEXT;
+	case INSN_AND: emit_alu_rr(c, op, ALU_AND, true); return EM_NEXT;
+	case INSN_ADDW: emit_alu_rr(c, op, ALU_ADD, false); return EM_NEXT;
+	case INSN_SUBW: emit_alu_rr(c, op, ALU_SUB, false); return EM_NEXT;
+	case INSN_SLL: emit_shift_r(c, op, SH_SHL, true); return EM_NEXT;
+	case INSN_SRL: emit_shift_r(c, op, SH_SHR, true); return EM_NEXT;
+	case INSN_SRA: emit_shift_r(c, op, SH_SAR, true); return EM_NEXT;
+	case INSN_SLLW: emit_shift_r(c, op, SH_SHL, false); return EM_NEXT;
+	case INSN_SRLW: emit_shift_r(c, op, SH_SHR, false); return EM_NEXT;
+	case INSN_SRAW: emit_shift_r(c, op, SH_SAR, false); return EM_NEXT;
+	case INSN_FENCE: x86_mfence(b); return EM_NEXT;
+	case INSN_FLW: emit_fload(c, op, k, 4); return EM_NEXT;
+	case INSN_FLD: emit_fload(c, op, k, 8); return EM_NEXT;
+	case INSN_FSW: emit_fstore(c, op, k, 4); return EM_NEXT;
+	case INSN_FSD: emit_fstore(c, op, k, 8); return EM_NEXT;
+	case INSN_MUL: case INSN_MULW: {
+		bool w = id == INSN_MUL;
+		x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+		x86_mem(b, w, OPC_IMUL, X_RAX, X_RBX, HX(op->rs2));
+		if (!w)
+			x86_movsxd(b, X_RAX, X_RAX);
+		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		return EM_NEXT;
+	}
+	case INSN_MULH: case INSN_MULHU: case INSN_MULHSU:
+		emit_mulh(c, op, id);
+		return EM_NEXT;
+	case INSN_DIV: emit_div(c, op, true, false, true); return EM_NEXT;
+	case INSN_DIVU: emit_div(c, op, false, false, true); return EM_NEXT;
+	case INSN_REM: emit_div(c, op, true, true, true); return EM_NEXT;
+	case INSN_REMU: emit_div(c, op, false, true, true); return EM_NEXT;
+	case INSN_DIVW: emit_div(c, op, true, false, false); return EM_NEXT;
+	case INSN_DIVUW: emit_div(c, op, false, false, false); return EM_NEXT;
+	case INSN_REMW: emit_div(c, op, true, true, false); return EM_NEXT;
+	case INSN_REMUW: emit_div(c, op, false, true, false); return EM_NEXT;
+	default:
+		if (id < INSN_COUNT && fp_helper[id]) {
+			emit_fp_call(c, op, k);
+			return EM_NEXT;
+		}
+		return EM_NO;
+	}
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool jit_compile(struct hart *h, struct tb *tb)
+{
+	struct jit *j = h->jit;
+	if (!j || j->full)
+		return false;
+	if (j->size - j->used < JIT_BLOCK_MAX) {
+		j->full = true;
+		return false;
+	}
+	uint64_t t0 = now_ns();
+	struct cx c = { .b = { .p = j->rw + j->used, .start = j->rw + j->used,
+			       .end = j->rw + j->used + JIT_BLOCK_MAX } };
+	x86_push(&c.b, X_RBX);    /* also aligns the stack for calls */
+	x86_mov_rr(&c.b, X_RBX, 7 /* rdi: h */);
+	/* ops[n] is the TB_END op when the block ends without control flow. */
+	unsigned nops = decode_ends_tb(tb->ops[tb->n - 1].id) ? tb->n : tb->n + 1u;
+	unsigned k;
+	enum emit_result r = EM_NO;
+	for (k = 0; k < nops; k++) {
+		r = emit_op(&c, &tb->ops[k], k);
+		if (r != EM_NEXT)
+			break;
+	}
+	if (r == EM_NO)
+		emit_return(&c, k);       /* the interpreter goes on at op k */
+	/* Side-exit stubs, one per op that needs one. */
+	size_t stub[TB_MAX_INSNS + 1];
+	memset(stub, 0xff, sizeof(stub));
+	for (unsigned i = 0; i < c.nfix; i++) {
+		unsigned fk = c.fix[i].k;
+		if (stub[fk] == (size_t)-1) {
+			stub[fk] = x86_pos(&c.b);
+			emit_return(&c, fk);
+		}
+		x86_patch32(&c.b, c.fix[i].at, stub[fk]);
+	}
+	j->st.ops_total += tb->n;
+	if (c.b.overflow || (k == 0 && r == EM_NO))
+		return false;             /* nothing native: stays interpreted */
+	size_t len = x86_pos(&c.b);
+	tb->jit = j->rx + j->used;
+	j->used = (j->used + len + 15) & ~(size_t)15;
+	j->st.blocks++;
+	j->st.bytes += len;
+	j->st.ops_native += k < tb->n ? k : tb->n;
+	j->st.ns += now_ns() - t0;
+	return true;
+}
+
+#else /* !JIT_HOST */
+
+struct jit *jit_new(enum jit_mode mode)
+{
+	(void)mode;
+	return NULL;
+}
+
+void jit_free(struct jit *j) { (void)j; }
+
+bool jit_compile(struct hart *h, struct tb *tb)
+{
+	(void)h;
+	(void)tb;
+	return false;
+}
+
+#endif
