@@ -18,6 +18,7 @@
 #include "core/dtb.h"
 #include "core/hart.h"
 #include "core/loader.h"
+#include "core/mmu.h"
 #include "core/riscv.h"
 #include "core/sbi.h"
 #include "devices/clint.h"
@@ -452,6 +453,29 @@ uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,
 		return m->rom + (paddr - BOOTROM_BASE);
 	}
 	return NULL;
+}
+
+bool machine_debug_read(struct machine *m, const struct hart *h, uint64_t addr, void *buf,
+			size_t len)
+{
+	uint8_t *out = buf;
+	while (len) {
+		uint64_t pa = addr;
+		if (h && !mmu_debug_translate(h, addr, &pa))
+			return false;
+		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		bool wr;
+		const uint8_t *p = machine_phys_ptr(m, pa, chunk, &wr);
+		if (!p)
+			return false;
+		memcpy(out, p, chunk);
+		out += chunk;
+		addr += chunk;
+		len -= chunk;
+	}
+	return true;
 }
 
 uint64_t machine_host_phys(const struct machine *m, const uint8_t *host)

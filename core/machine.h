@@ -294,6 +294,11 @@ bool machine_park(struct hart *h);
  * (writable reports whether stores may go there directly), else NULL. */
 uint8_t *machine_phys_ptr(struct machine *m, uint64_t paddr, uint64_t len,
 			  bool *writable);
+/* A debugger's read of guest memory: through h's address translation, or
+ * of physical addresses when h is NULL; no side effects (no MMIO, no
+ * accessed/dirty bits). False when some byte is not RAM or ROM. */
+bool machine_debug_read(struct machine *m, const struct hart *h, uint64_t addr, void *buf,
+			size_t len);
 /* The physical address of a host pointer into RAM or ROM (the inverse of
  * machine_phys_ptr). */
 uint64_t machine_host_phys(const struct machine *m, const uint8_t *host);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/hart.h"
+#include "core/machine.h"
 #include "debugger/symbols.h"
 #include "replay/engine.h"
 
@@ -171,24 +172,30 @@ unsigned bt_unwind(struct dinfo *di, const struct sym_table *syms, const struct 
 }
 
 struct hart_mem {
-	struct rpl *e;
-	unsigned hart;
+	struct machine *m;
+	const struct hart *h;
 };
 
 static bool read_hart(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-	const struct hart_mem *m = ctx;
-	return rpl_read(m->e, m->hart, addr, buf, len, false);
+	const struct hart_mem *hm = ctx;
+	return machine_debug_read(hm->m, hm->h, addr, buf, len);
+}
+
+unsigned bt_walk_hart(struct hart *h, uint64_t pc, struct dinfo *di,
+		      const struct sym_table *syms, struct bt_frame *out, unsigned max)
+{
+	struct dinfo_regs r = { .known = ~0u };
+	struct hart_mem hm = { .m = h->m, .h = h };
+	memcpy(r.x, h->x, sizeof(r.x));
+	return bt_unwind(di, syms, &r, pc, read_hart, &hm, out, max);
 }
 
 unsigned bt_walk(struct rpl *e, unsigned hart, struct dinfo *di, const struct sym_table *syms,
 		 struct bt_frame *out, unsigned max)
 {
-	const struct hart *h = rpl_machine(e)->harts[hart];
-	struct dinfo_regs r = { .known = ~0u };
-	struct hart_mem m = { .e = e, .hart = hart };
-	memcpy(r.x, h->x, sizeof(r.x));
-	return bt_unwind(di, syms, &r, h->pc, read_hart, &m, out, max);
+	struct hart *h = rpl_machine(e)->harts[hart];
+	return bt_walk_hart(h, h->pc, di, syms, out, max);
 }
 
 void bt_locate(const struct sym_table *syms, struct dinfo *di, const struct bt_frame *fr,

@@ -6,6 +6,7 @@
 
 #include "debugger/dinfo.h"
 
+struct hart;
 struct rpl;
 struct sym_table;
 
@@ -39,6 +40,11 @@ struct bt_frame {
  */
 unsigned bt_unwind(struct dinfo *di, const struct sym_table *syms, const struct dinfo_regs *regs,
 		   uint64_t pc, dinfo_read_fn read, void *ctx, struct bt_frame *out, unsigned max);
+
+/* bt_unwind over a live hart from pc (its pc, or the pc of the instruction
+ * it is in the middle of), reading memory as the hart sees it. */
+unsigned bt_walk_hart(struct hart *h, uint64_t pc, struct dinfo *di,
+		      const struct sym_table *syms, struct bt_frame *out, unsigned max);
 
 /* bt_unwind over a hart of the replay, reading memory as the hart sees it. */
 unsigned bt_walk(struct rpl *e, unsigned hart, struct dinfo *di, const struct sym_table *syms,

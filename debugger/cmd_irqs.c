@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hart.h"
 #include "core/machine.h"
 #include "core/riscv.h"
+#include "debugger/backtrace.h"
 #include "debugger/cli.h"
 #include "debugger/symbols.h"
 #include "debugger/trace_symbols.h"
@@ -117,6 +119,32 @@ static void text_at(const struct sym_table *syms, const struct irqo_at *a)
 	       sym_format(syms, a->pc, sym, sizeof(sym)));
 }
 
+/* A return address as the function it returns into (looked up at ret-1:
+ * a call that ends a function belongs to it). */
+static const char *chain_name(const struct sym_table *syms, uint64_t ret, char *buf,
+			      size_t len)
+{
+	struct bt_frame fr = { .pc = ret, .how = BT_FP };
+	struct bt_loc loc;
+	bt_locate(syms, NULL, &fr, 1, &loc);
+	if (loc.sym)
+		snprintf(buf, len, "%s", loc.sym);
+	else
+		snprintf(buf, len, "%#" PRIx64, ret);
+	return buf;
+}
+
+/* The disabling hart's return addresses, at the write (frame 0, the
+ * write's own function, is in the verdict). */
+static unsigned unwind_disabler(void *ctx, struct hart *h, uint64_t *ret, unsigned max)
+{
+	struct bt_frame fr[IRQO_CHAIN + 1];
+	unsigned n = bt_walk_hart(h, h->insn_pc, NULL, ctx, fr, max + 1);
+	for (unsigned i = 1; i < n; i++)
+		ret[i - 1] = fr[i].pc;
+	return n ? n - 1 : 0;
+}
+
 /* The verdict on a source left disabled after a storm; "" when none. */
 static void verdict_text(const struct irqo *o, const struct sym_table *syms,
 			 unsigned src, char *buf, size_t len)
@@ -216,6 +244,15 @@ static void print_json(const struct irqo *o, const struct sym_table *syms)
 			       d->tx_after, d->bursts,
 			       (double)d->gap_median / (CLINT_TIMEBASE_HZ / 1000));
 			json_at(syms, &d->at);
+			printf(", \"called_from\": [");
+			for (unsigned i = 0; i < d->nchain; i++) {
+				char sym[256];
+				printf("%s{\"pc\": \"%#" PRIx64 "\", \"symbol\": ", i ? ", " : "",
+				       d->chain[i]);
+				json_str(chain_name(syms, d->chain[i], sym, sizeof(sym)));
+				printf("}");
+			}
+			printf("]");
 			json_pos(&d->pos);
 			printf(", \"verdict\": ");
 			json_str(v);
@@ -371,21 +408,28 @@ static void print_text(const struct irqo *o, const struct sym_table *syms)
 			}
 		printf("%s\n", any ? "" : " none");
 	}
-	char v[1024];
+	char v[1024], sym[256];
 	for (unsigned src = 1; src < PLIC_NUM_SOURCES; src++) {
 		verdict_text(o, syms, src, v, sizeof(v));
 		if (v[0]) {
+			const struct irqo_disable *d = &irqo_source(o, src)->dis;
 			printf("verdict: %s\n", v);
+			if (d->nchain) {
+				printf("  called from:");
+				for (unsigned i = 0; i < d->nchain; i++)
+					printf("%s %s", i ? " <-" : "", chain_name(syms, d->chain[i], sym, sizeof(sym)));
+				printf("\n");
+			}
 			printf(" ");
-			text_pos(&irqo_source(o, src)->dis.pos);
+			text_pos(&d->pos);
 			printf("\n");
 		}
 	}
 }
 
 /* Replay tr with the observer attached: 0, or an exit status after a message. */
-static int replay_observed(struct trace_reader *tr, const char *path, struct irqo **out,
-			   struct machine **mout)
+static int replay_observed(struct trace_reader *tr, const char *path,
+			   const struct sym_table *syms, struct irqo **out, struct machine **mout)
 {
 	char err[512];
 	struct machine_config cfg;
@@ -401,6 +445,8 @@ static int replay_observed(struct trace_reader *tr, const char *path, struct irq
 	struct rr_options ropt = { .replay = true, .serial = true, .quiet = true };
 	struct rr *rr = play ? rr_new(m, &ropt, &rr_trace_read_ops, play, err, sizeof(err)) : NULL;
 	struct irqo *o = rr ? irqo_new(m) : NULL;
+	if (o)
+		irqo_set_unwinder(o, unwind_disabler, (void *)syms);
 	if (!o) {
 		fprintf(stderr, "rrv: %s\n", rr ? "out of memory" : play ? err : "out of memory");
 		rr_free(rr);
@@ -472,7 +518,7 @@ int dbg_cmd_irqs(int argc, char **argv)
 	dbg_load_symbols(syms, NULL, tr, extra, true);
 	struct irqo *o = NULL;
 	struct machine *m = NULL;
-	int status = replay_observed(tr, path, &o, &m);
+	int status = replay_observed(tr, path, syms, &o, &m);
 	if (!status) {
 		irqo_finish(o, tr);
 		if (json)

@@ -136,26 +136,7 @@ bool rpl_translate(struct rpl *e, unsigned hart, uint64_t vaddr, uint64_t *paddr
 bool rpl_read(struct rpl *e, unsigned hart, uint64_t addr, void *buf, size_t len,
 	      bool physical)
 {
-	uint8_t *out = buf;
-	while (len) {
-		uint64_t pa;
-		if (physical)
-			pa = addr;
-		else if (!rpl_translate(e, hart, addr, &pa))
-			return false;
-		size_t chunk = PAGE_SIZE - (addr & (PAGE_SIZE - 1));
-		if (chunk > len)
-			chunk = len;
-		bool wr;
-		const uint8_t *p = machine_phys_ptr(e->m, pa, chunk, &wr);
-		if (!p)
-			return false;
-		memcpy(out, p, chunk);
-		out += chunk;
-		addr += chunk;
-		len -= chunk;
-	}
-	return true;
+	return machine_debug_read(e->m, physical ? NULL : e->m->harts[hart], addr, buf, len);
 }
 
 uint64_t rpl_state_digest(struct rpl *e)

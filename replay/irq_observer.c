@@ -57,6 +57,7 @@ struct hart_obs {
 	uint64_t mtime;              /* last time value read */
 	bool claiming;               /* a claim not completed yet */
 	unsigned claim_src, claim_ctx;
+	uint64_t claim_seq;           /* its number among the UART's claims */
 	uint64_t iir_reads, iir_pending;
 	struct open_trap stack[4][TRAP_DEPTH]; /* per mode trapped to */
 	unsigned depth[4];
@@ -78,9 +79,14 @@ struct irqo {
 	size_t nthr, capthr;
 	struct rise *rises[PLIC_NUM_SOURCES];
 	size_t nrises[PLIC_NUM_SOURCES], caprises[PLIC_NUM_SOURCES];
-	/* The UART source's last WINDOW claims: bit set = unhandled. */
+	/* The UART source's last WINDOW claims, by claim number: bit set =
+	 * the driver left it unhandled (set at its completion). Linux judges
+	 * the 100,000 interrupts its desc counted when it disables the line,
+	 * which are these. */
 	uint8_t ring[WINDOW / 8];
 	uint64_t ring_n, ring_unhandled;
+	irqo_unwind_fn unwind;
+	void *unwind_ctx;
 	/* Service bursts after a disable of the UART source. */
 	uint64_t burst_last;
 	uint64_t *gaps;
@@ -173,9 +179,16 @@ static void disabled(struct irqo *o, struct hart *h, unsigned src, unsigned ctx)
 	d->at = place(o, h);
 	position(o, h, &d->pos);
 	if (src == UART_IRQ) {
+		/* Linux disables the line from note_interrupt(), after the
+		 * handler's IIR reads and before the completion: the claim in
+		 * flight on this hart is already judged. */
+		const struct hart_obs *ho = &o->ho[h->id];
+		bool judged = ho->claiming && ho->claim_src == UART_IRQ && ho->iir_reads;
 		d->window = o->ring_n < WINDOW ? o->ring_n : WINDOW;
-		d->unhandled = o->ring_unhandled;
+		d->unhandled = o->ring_unhandled + (judged && !ho->iir_pending);
 	}
+	if (o->unwind)
+		d->nchain = o->unwind(o->unwind_ctx, h, d->chain, IRQO_CHAIN);
 	o->burst_last = 0;
 	o->ngaps = 0;
 }
@@ -204,21 +217,6 @@ static void write_enable(struct irqo *o, struct hart *h, unsigned ctx, unsigned 
 
 /* ---- the UART source's claims ---- */
 
-static void ring_push(struct irqo *o, bool unhandled)
-{
-	uint64_t i = o->ring_n % WINDOW;
-	bool was = (o->ring[i / 8] >> (i % 8)) & 1;
-	if (o->ring_n >= WINDOW && was)
-		o->ring_unhandled--;
-	if (unhandled) {
-		o->ring[i / 8] |= (uint8_t)(1u << (i % 8));
-		o->ring_unhandled++;
-	} else {
-		o->ring[i / 8] &= (uint8_t)~(1u << (i % 8));
-	}
-	o->ring_n++;
-}
-
 static void claimed(struct irqo *o, struct hart *h, unsigned ctx, uint32_t src)
 {
 	struct irqo_ctx *c = &o->ctx[ctx];
@@ -244,6 +242,16 @@ static void claimed(struct irqo *o, struct hart *h, unsigned ctx, uint32_t src)
 		o->rises[src][o->nrises[src]++] = (struct rise){ .mtime = a.mtime, .at = a };
 	}
 	struct hart_obs *ho = &o->ho[h->id];
+	if (src == UART_IRQ) {
+		/* The claim enters the ring as handled; the claim it pushes
+		 * out leaves it. */
+		uint64_t i = o->ring_n % WINDOW;
+		uint8_t bit = (uint8_t)(1u << (i % 8));
+		if (o->ring[i / 8] & bit)
+			o->ring_unhandled--;
+		o->ring[i / 8] &= (uint8_t)~bit;
+		ho->claim_seq = o->ring_n++;
+	}
 	ho->claiming = true;
 	ho->claim_src = src;
 	ho->claim_ctx = ctx;
@@ -266,7 +274,12 @@ static void completed(struct irqo *o, struct hart *h, uint32_t src)
 		o->src[src].unhandled++;
 	else
 		o->src[src].handled++;
-	ring_push(o, unhandled);
+	/* Still in the ring (not pushed out by later claims on other harts)? */
+	if (unhandled && o->ring_n - ho->claim_seq <= WINDOW) {
+		uint64_t i = ho->claim_seq % WINDOW;
+		o->ring[i / 8] |= (uint8_t)(1u << (i % 8));
+		o->ring_unhandled++;
+	}
 }
 
 static void uart_access(struct irqo *o, struct hart *h, unsigned reg, uint8_t val,
@@ -436,6 +449,12 @@ struct irqo *irqo_new(struct machine *m)
 	};
 	m->obs = &o->obs;
 	return o;
+}
+
+void irqo_set_unwinder(struct irqo *o, irqo_unwind_fn fn, void *ctx)
+{
+	o->unwind = fn;
+	o->unwind_ctx = ctx;
 }
 
 void irqo_free(struct irqo *o)

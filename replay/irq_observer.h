@@ -8,6 +8,7 @@
 
 #include "devices/plic.h"
 
+struct hart;
 struct machine;
 struct trace_reader;
 
@@ -35,6 +36,8 @@ struct irqo_pos {
 	uint64_t icount[64];
 };
 
+#define IRQO_CHAIN 8
+
 enum irqo_change_kind { IRQO_ENABLE, IRQO_DISABLE, IRQO_PRIORITY, IRQO_THRESHOLD };
 
 /* An enable bit, a priority or a threshold that changed. */
@@ -54,7 +57,11 @@ struct irqo_disable {
 	unsigned ctx;
 	struct irqo_at at;
 	struct irqo_pos pos;
-	uint64_t window, unhandled;  /* the last claims before it */
+	/* The disabling write's call chain (return addresses after the pc),
+	 * when the observer has an unwinder. */
+	uint64_t chain[IRQO_CHAIN];
+	unsigned nchain;
+	uint64_t window, unhandled;  /* the last claims up to it (the one in flight included) */
 	uint64_t claims_after;       /* of this source, on any context */
 	/* UART traffic after it: IIR reads, bytes in and out, and the IIR
 	 * reads grouped into service bursts (1 ms apart or more). */
@@ -98,6 +105,13 @@ struct irqo;
  * of memory. */
 struct irqo *irqo_new(struct machine *m);
 void irqo_free(struct irqo *o);
+
+/* Walks a hart's call chain where it stands (the debugger's backtrace
+ * walker): the return addresses, outermost last; returns how many. */
+typedef unsigned (*irqo_unwind_fn)(void *ctx, struct hart *h, uint64_t *ret, unsigned max);
+
+/* Unwind the hart that disables a source, at the disabling write. */
+void irqo_set_unwinder(struct irqo *o, irqo_unwind_fn fn, void *ctx);
 
 /* After the run: sort the claims, find the peaks and gaps. */
 void irqo_finish(struct irqo *o, struct trace_reader *tr);

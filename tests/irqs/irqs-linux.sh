@@ -21,6 +21,20 @@ boot() {
 		--append "console=ttyS0 earlycon=sbi" --timeout 150 "$@" \
 		>"$out/$name.out" 2>"$out/$name.err" </dev/null
 }
+# Record a storm until Linux judges it, at most 3 times: Linux forgets
+# the unhandled count after any 100 ms of guest time without one, and guest
+# time is the host's clock, so a host that deschedules the hart taking the
+# interrupts for that long (a loaded 2-core machine) resets the count; a
+# quiet host judges the first storm.
+record_storm() {
+	name=$1
+	shift
+	for attempt in 1 2 3; do
+		boot "$name" "$@"
+		grep -q "nobody cared" "$out/$name.out" && break
+		echo "note: $name: attempt $attempt ended without 'nobody cared' ($(tail -n1 "$out/$name.err" | cut -c1-80))"
+	done
+}
 storm() {
 	name=$1
 	tr -d '\r' <"$out/$name.out" >"$out/$name.txt"
@@ -45,10 +59,33 @@ storm() {
 	else
 		bad "$name: rrv irqs gives no verdict: $(grep -v priority "$out/$name.irqs" | head -5)"
 	fi
+	# The disabling write's call chain goes back to the detector.
+	c=$(grep -A1 '^verdict: source 10' "$out/$name.irqs" | grep '^  called from: .*plic_irq_disable.* <- note_interrupt <- ')
+	if [ -n "$c" ]; then
+		ok "$name:$c"
+	else
+		bad "$name: no call chain back to note_interrupt under the verdict"
+	fi
+}
+
+# The verdict's position, taken by rrv debug: the hart that disabled the
+# line stands at the disabling write.
+at_verdict() {
+	name=$1
+	pos=$(grep -A2 '^verdict: source 10' "$out/$name.irqs" | sed -n 's/^ *\[goto \([0-9,]*\)\]$/\1/p')
+	hart=$(sed -n 's/^verdict: source 10 .* by hart \([0-9]*\) .*/\1/p' "$out/$name.irqs")
+	"$rrv" debug "$out/$name.rrv" -ex "goto $pos" -ex "hart $hart" -ex bt -ex quit \
+		>"$out/$name.goto" 2>&1
+	if [ -n "$pos" ] && grep -q "^#0 .* in plic_toggle" "$out/$name.goto" &&
+		grep -q "^#2 .* in plic_irq_disable" "$out/$name.goto"; then
+		ok "$name: goto $pos stops hart $hart in plic_toggle, called by plic_irq_disable"
+	else
+		bad "$name: goto '$pos': $(grep '^#' "$out/$name.goto" | head -3 | tr '\n' ' ')"
+	fi
 }
 
 printf '\n\n\necho hello-rrv\nsleep 4\necho after-storm\npoweroff -f\n' >"$out/storm.in"
-boot stuck --inject uart-stuck-irq --input "$out/storm.in"
+record_storm stuck --inject uart-stuck-irq --input "$out/storm.in"
 storm stuck
 
 # spurious-irq: hart 0 raises the line as guest time owes it, as fast as
@@ -59,21 +96,26 @@ storm stuck
 # ends the run ~2 s after "nobody cared", so the sleep costs only when the
 # storm fails.
 printf '\n\n\necho hello-rrv\nsleep 40\necho after-storm\npoweroff -f\n' >"$out/spurious.in"
-boot spurious --inject spurious-irq:10 --input "$out/spurious.in"
+record_storm spurious --inject spurious-irq:10 --input "$out/spurious.in"
 storm spurious
+at_verdict spurious
 
-# A console flood with no injection: 64 KiB typed in while the guest prints.
+# A console flood with no injection: 64 KiB typed in (and echoed back by
+# the tty) while a background loop prints. A background job's stdin is
+# /dev/null, so the foreground head is the one consuming the input.
 python3 - "$out/flood.in" <<'PY'
 import sys
-lines = ["", "", "", "cat > /dev/null &", "i=0; while [ $i -lt 300 ]; do echo line-$i-of-output-from-the-guest; i=$((i+1)); done"]
-lines += ["x" * 60 for _ in range(1000)]
-lines += ["", "kill %1", "echo flood-done", "poweroff -f", ""]
+lines = ["", "", "",
+         "(i=0; while [ $i -lt 2000 ]; do echo line-$i-of-output-from-the-guest; i=$((i+1)); done; echo printer-done) & head -c 65880 >/dev/null; wait; echo flood-done"]
+lines += ["x" * 60 for _ in range(1080)]
+lines += ["echo flood-exit", "poweroff -f", ""]
 open(sys.argv[1], "w").write("\n".join(lines))
 PY
 boot flood --input "$out/flood.in"
 tr -d '\r' <"$out/flood.out" >"$out/flood.txt"
-if grep -q "flood-done" "$out/flood.txt" && ! grep -q "nobody cared" "$out/flood.txt"; then
-	ok "flood: no 'nobody cared' ($(grep -c '^x' "$out/flood.txt") lines echoed)"
+if grep -q "^flood-done" "$out/flood.txt" && grep -q "^printer-done" "$out/flood.txt" &&
+	! grep -q "nobody cared" "$out/flood.txt"; then
+	ok "flood: no 'nobody cared' ($(grep -c '^x\{60\}$' "$out/flood.txt") input lines echoed, $(grep -c '^line-' "$out/flood.txt") printed)"
 else
 	bad "flood: $(grep -m1 'nobody cared' "$out/flood.txt" || echo 'no flood-done')"
 fi
