@@ -365,7 +365,14 @@ enter:
 		jit_fn fn;
 		if (h->jit && likely(!h->dbg && !h->trig.exec_armed) &&
 		    (fn = jit_code(h, tb)) != NULL) {
-			unsigned r = fn(h);
+			uint64_t jl = left;
+			struct tb *jt = tb;
+			unsigned r = fn(h, &jl, &jt);
+			/* Native chaining may have entered (and counted) more
+			 * blocks: r refers to the last one, which fit whole. */
+			left = jl;
+			tb = jt;
+			entered = tb->n;
 			if (r >= JIT_DONE) {
 				slot = (int)(r - JIT_DONE) - 1;
 				goto chain;

@@ -133,16 +133,42 @@ struct fixup {
 
 struct cx {
 	struct x86_buf b;
+	const struct tb *tb;          /* the block being compiled */
+	const uint64_t *gen;          /* the tb cache's generation */
 	struct fixup fix[2 * (TB_MAX_INSNS + 1)];
 	unsigned nfix;
 };
 
 enum emit_result { EM_NEXT, EM_END, EM_NO };
 
-/* Leave with eax = v (the epilogue undoes the prologue's push). */
+/*
+ * Native code is called as fn(h, &left, &tb) (core/jit.h): RBX = h, R12 =
+ * the budget left, R13 = the block the interpreter resumes in (changed by
+ * native chaining). The prologue has a fixed length so that a chained jump
+ * enters a block right after it.
+ */
+#define JIT_PROLOGUE_LEN 14
+
+static void emit_prologue(struct cx *c)
+{
+	struct x86_buf *b = &c->b;
+	size_t p0 = x86_pos(b);
+	x86_push(b, X_RBX);
+	x86_push(b, X_R12);
+	x86_push(b, X_R13);   /* three pushes: the stack is aligned for calls */
+	x86_mov_rr(b, X_RBX, X_RDI);
+	x86_mov_rr(b, X_R12, X_RSI);
+	x86_mov_rr(b, X_R13, X_RDX);
+	if (x86_pos(b) - p0 != JIT_PROLOGUE_LEN)
+		b->overflow = true;
+}
+
+/* Leave with eax = v. */
 static void emit_return(struct cx *c, unsigned v)
 {
 	x86_mov_imm(&c->b, X_RAX, v);
+	x86_pop(&c->b, X_R13);
+	x86_pop(&c->b, X_R12);
 	x86_pop(&c->b, X_RBX);
 	x86_ret(&c->b);
 }
@@ -157,10 +183,44 @@ static void exit_if(struct cx *c, enum x86_cc cc, unsigned k)
 		c->b.overflow = true;
 }
 
-/* The block is done: h->pc = RAX, follow exit `slot`. */
+/*
+ * The block is done: h->pc = RAX, follow exit `slot`. A direct exit whose
+ * link the interpreter made (exec.c's chain:, with tb_may_chain) is
+ * followed natively under exactly the interpreter's conditions: no
+ * exit_request, the link of this generation, the next block fits the
+ * budget, and it has native code; then its instructions are counted as
+ * exec.c's enter: counts them. Otherwise the interpreter chains.
+ */
 static void emit_done(struct cx *c, int slot)
 {
-	x86_store64(&c->b, X_RAX, X_RBX, HOFF(pc));
+	struct x86_buf *b = &c->b;
+	x86_store64(b, X_RAX, X_RBX, HOFF(pc));
+	if (slot >= 0) {
+		size_t out[6];
+		x86_alu_mem_imm(b, false, ALU_CMP, X_RBX, HOFF(exit_request), 0);
+		out[0] = x86_jcc8(b, CC_NE);
+		x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)c->tb);
+		x86_load64(b, X_RCX, X_RSI, (int32_t)offsetof(struct tb, link[slot]));
+		x86_rr(b, true, OPC_TEST, X_RCX, X_RCX);
+		out[1] = x86_jcc8(b, CC_E);
+		x86_load64(b, X_RDX, X_RSI, (int32_t)offsetof(struct tb, link_gen[slot]));
+		x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)c->gen);
+		x86_alu_mem(b, true, ALU_CMP, X_RDX, X_RSI, 0);
+		out[2] = x86_jcc8(b, CC_NE);
+		x86_mem(b, false, OPC_MOVZX16, X_RDX, X_RCX, (int32_t)offsetof(struct tb, n));
+		x86_alu_mem(b, true, ALU_CMP, X_RDX, X_R12, 0);
+		out[3] = x86_jcc8(b, CC_A);
+		x86_load64(b, X_RSI, X_RCX, (int32_t)offsetof(struct tb, jit));
+		x86_rr(b, true, OPC_TEST, X_RSI, X_RSI);
+		out[4] = x86_jcc8(b, CC_E);
+		x86_mem(b, true, 0x29, X_RDX, X_R12, 0);                 /* sub [r12], rdx */
+		x86_mem(b, true, 0x01, X_RDX, X_RBX, HOFF(icount));      /* add [icount], rdx */
+		x86_store64(b, X_RCX, X_R13, 0);                         /* *tbp = next */
+		x86_alu_imm(b, true, ALU_ADD, X_RSI, JIT_PROLOGUE_LEN);
+		x86_rr(b, false, 0xff, 4, X_RSI);                        /* jmp rsi */
+		for (unsigned i = 0; i < 5; i++)
+			x86_land8(b, out[i]);
+	}
 	emit_return(c, JIT_DONE + (unsigned)(1 + slot));
 }
 
@@ -393,10 +453,10 @@ static void emit_branch(struct cx *c, const struct op *op, enum x86_cc cc)
 	struct x86_buf *b = &c->b;
 	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
 	x86_alu_mem(b, true, ALU_CMP, X_RAX, X_RBX, HX(op->rs2));
-	size_t taken = x86_jcc8(b, cc);
+	size_t taken = x86_jcc32(b, cc);
 	x86_mov_imm(b, X_RAX, op->pc + op->len);
 	emit_done(c, 1);
-	x86_land8(b, taken);
+	x86_patch32(b, taken, x86_pos(b));
 	x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
 	emit_done(c, 0);
 }
@@ -545,8 +605,9 @@ bool jit_compile(struct hart *h, struct tb *tb)
 	uint64_t t0 = now_ns();
 	struct cx c = { .b = { .p = j->rw + j->used, .start = j->rw + j->used,
 			       .end = j->rw + j->used + JIT_BLOCK_MAX } };
-	x86_push(&c.b, X_RBX);    /* also aligns the stack for calls */
-	x86_mov_rr(&c.b, X_RBX, 7 /* rdi: h */);
+	c.tb = tb;
+	c.gen = tb_gen_ptr(h);
+	emit_prologue(&c);
 	/* ops[n] is the TB_END op when the block ends without control flow. */
 	unsigned nops = decode_ends_tb(tb->ops[tb->n - 1].id) ? tb->n : tb->n + 1u;
 	unsigned k;

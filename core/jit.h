@@ -17,6 +17,9 @@
  *                          interpreter executes that op as it always does);
  *   JIT_DONE + 1 + slot    the block's last instruction retired and set
  *                          h->pc; follow exit `slot` (-1 = indirect).
+ * Both refer to *tbp, the block native code was in when it returned: a
+ * direct exit whose link the interpreter made is followed natively under
+ * the interpreter's own chaining conditions.
  * The interpreter counted the whole block at entry, so resuming at any op
  * keeps icount and the budget exact; native code never calls mmu_* and
  * never takes a trap, so every fault and safe point happens in the
@@ -24,7 +27,9 @@
  */
 #define JIT_DONE 0x100u
 
-typedef unsigned (*jit_fn)(struct hart *h);
+/* left: the interpreter's budget; *tbp: the block it resumes in, which
+ * native chaining moves on (counting each block it enters, as exec.c does). */
+typedef unsigned (*jit_fn)(struct hart *h, uint64_t *left, struct tb **tbp);
 
 /* --jit on|off; AUTO = the process default (jit_default). */
 enum jit_mode { JIT_AUTO, JIT_ON, JIT_OFF };

@@ -89,6 +89,11 @@ uint64_t tb_gen(const struct hart *h)
 	return h->tbc->gen;
 }
 
+const uint64_t *tb_gen_ptr(const struct hart *h)
+{
+	return &h->tbc->gen;
+}
+
 static unsigned hash_of(uint64_t ppc, uint32_t flags)
 {
 	uint64_t k = (ppc >> 1) ^ ((uint64_t)flags << 40);

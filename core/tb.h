@@ -52,8 +52,10 @@ struct tb *tb_lookup(struct hart *h, uint64_t pc);
 /* May exit `from` be linked directly to `to`? */
 bool tb_may_chain(const struct hart *h, const struct tb *from, const struct tb *to);
 
-/* Current generation, for chaining validity. */
+/* Current generation, for chaining validity; where it is kept (for the
+ * JIT's native chaining, core/jit.c). */
 uint64_t tb_gen(const struct hart *h);
+const uint64_t *tb_gen_ptr(const struct hart *h);
 
 /* Invalidate every block with code on physical page (paddr >> 12). Returns
  * true if anything was invalidated. */
