@@ -10,6 +10,7 @@
 #include "replay/rr_internal.h"
 
 #include <assert.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@
  * longest sleep (stopping and pauses are checked between sleeps). */
 #define RR_WAIT_SPINS 64
 #define RR_WAIT_SLEEP_NS 1000000L
+/* With run tokens: instructions between slice checks (~0.5 ms). */
+#define RR_SCHED_QUANTUM 100000ull
 
 /* Page index: 0 is the I/O domain, RAM page p is p+1. *tracked is false
  * for the boot ROM, which is immutable and needs no ownership. */
@@ -166,7 +169,7 @@ void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep)
 }
 
 /* Answer the revocation requests in this hart's mailbox (record). */
-static void service_mailbox(struct rr_hart *rh, bool may_defer)
+void rr_service_mailbox(struct rr_hart *rh, bool may_defer)
 {
 	struct hart *h = rh->h;
 	uint64_t bits = atomic_exchange_explicit(&rh->mail, 0, memory_order_acquire);
@@ -204,16 +207,66 @@ static void service_mailbox(struct rr_hart *rh, bool may_defer)
 	}
 }
 
+void rr_park(struct rr_hart *rh)
+{
+	atomic_store_explicit(&rh->self, RR_SELF_PARKED, memory_order_release);
+}
+
+bool rr_unpark(struct rr_hart *rh)
+{
+	int v = RR_SELF_PARKED;
+	unsigned n = 0;
+	while (!atomic_compare_exchange_weak_explicit(&rh->self, &v, RR_SELF_RUN,
+						      memory_order_acquire,
+						      memory_order_relaxed)) {
+		if (v == RR_SELF_RUN)
+			return false;
+		/* A proxy is answering for us: a few microseconds, unless
+		 * its thread was preempted. */
+		if (v == RR_SELF_PROXY && ++n > 64)
+			sched_yield();
+		v = RR_SELF_PARKED;
+	}
+	return true;
+}
+
+/*
+ * Answer the mailbox of hart t, asleep, on its behalf: exactly what t's
+ * thread would do on waking (its RELEASEs go into its own stream at its
+ * own icount), without waiting for the host to schedule it. The claim
+ * (acquire) and the hand-back (release) order our work after everything
+ * t did before parking and before everything it does after waking.
+ */
+static bool try_proxy(struct rr_hart *t)
+{
+	int v = RR_SELF_PARKED;
+	if (atomic_load_explicit(&t->self, memory_order_relaxed) != RR_SELF_PARKED ||
+	    !atomic_compare_exchange_strong_explicit(&t->self, &v, RR_SELF_PROXY,
+						     memory_order_acquire,
+						     memory_order_relaxed))
+		return false;
+	if (atomic_load_explicit(&t->mail, memory_order_acquire)) {
+		rr_service_mailbox(t, false);
+		t->stats.proxied++;
+	}
+	atomic_store_explicit(&t->self, RR_SELF_PARKED, memory_order_release);
+	return true;
+}
+
 /*
  * One round of waiting for a holder's answer in *state: answer our own
  * mailbox; after a few polls, sleep until a request or an answer rings
  * this hart's bell. With more harts than host cores the holder is often
  * a thread that is not running: polling, or sched_yield (which picks no
- * particular thread), kept the CPU from it; sleeping hands it over.
+ * particular thread), kept the CPU from it; sleeping hands it over, and
+ * with run tokens hands the token to the holder if it waits for one.
  */
-static void wait_round(struct rr_hart *rh, unsigned *spins, const _Atomic int *state)
+static void wait_round(struct rr_hart *rh, unsigned *spins, const _Atomic int *state,
+		       unsigned holder)
 {
-	service_mailbox(rh, false);
+	rr_service_mailbox(rh, false);
+	if (try_proxy(rh->rr->harts[holder]))
+		return;
 	if (++*spins <= RR_WAIT_SPINS)
 		return;
 	uint32_t gen = rr_wait_prepare(&rh->bell);
@@ -223,7 +276,10 @@ static void wait_round(struct rr_hart *rh, unsigned *spins, const _Atomic int *s
 		rr_wait_cancel(&rh->bell);
 		return;
 	}
+	rr_sched_give(rh, (int)holder);
+	rr_park(rh);
 	rr_wait_sleep(&rh->bell, gen, RR_WAIT_SLEEP_NS);
+	rr_unpark(rh);
 }
 
 /*
@@ -239,7 +295,7 @@ static bool lock_page(struct rr_hart *rh, struct rr_page *pg)
 	while (atomic_flag_test_and_set_explicit(&pg->lock, memory_order_acquire)) {
 		if (rr_stopping(rh->rr))
 			return false;
-		service_mailbox(rh, false);
+		rr_service_mailbox(rh, false);
 		if (++spins <= RR_WAIT_SPINS)
 			continue;
 		/* seq_cst against unlock_page's clear-then-read: either it
@@ -247,10 +303,14 @@ static bool lock_page(struct rr_hart *rh, struct rr_page *pg)
 		atomic_fetch_or_explicit(&pg->lock_waiters, self, memory_order_seq_cst);
 		uint32_t gen = rr_wait_prepare(&rh->bell);
 		bool got = !atomic_flag_test_and_set_explicit(&pg->lock, memory_order_seq_cst);
-		if (got || atomic_load_explicit(&rh->mail, memory_order_seq_cst))
+		if (got || atomic_load_explicit(&rh->mail, memory_order_seq_cst)) {
 			rr_wait_cancel(&rh->bell);
-		else
+		} else {
+			rr_sched_give(rh, -1);
+			rr_park(rh);
 			rr_wait_sleep(&rh->bell, gen, RR_WAIT_SLEEP_NS);
+			rr_unpark(rh);
+		}
 		atomic_fetch_and_explicit(&pg->lock_waiters, ~self, memory_order_relaxed);
 		if (got)
 			return true;
@@ -286,9 +346,13 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint64_t paddr, uint
 		s->idx = idx;
 		s->want = want;
 		atomic_store_explicit(&s->state, SLOT_POSTED, memory_order_release);
-		atomic_fetch_or_explicit(&rr->harts[j]->mail, self, memory_order_release);
+		atomic_fetch_or_explicit(&rr->harts[j]->mail, self, memory_order_seq_cst);
+		/* A holder asleep (in WFI, or waiting itself) is answered for
+		 * at once; one awake gets a kick and its bell rung (it may be
+		 * about to sleep: it must answer). */
+		if (try_proxy(rr->harts[j]))
+			continue;
 		hart_kick(rr->harts[j]->h);
-		/* It may be asleep waiting itself: it must answer. */
 		rr_wait_wake(&rr->harts[j]->bell);
 	}
 	struct trace_event ev = { .kind = TRACE_EV_ACQUIRE, .page = rr_index_page(rr, idx), .mode = want };
@@ -300,7 +364,7 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint64_t paddr, uint
 				unlock_page(rr, pg);
 				return RR_ABORT;
 			}
-			wait_round(rh, &spins, &s->state);
+			wait_round(rh, &spins, &s->state, j);
 		}
 		ev.deps[ev.ndeps].hart = j;
 		ev.deps[ev.ndeps].seq = s->ack_seq;
@@ -331,6 +395,24 @@ static int record_acquire(struct rr_hart *rh, uint64_t idx, uint64_t paddr, uint
 	return RR_OK;
 }
 
+/*
+ * Record: rights to page idx, and a run token to go on with if the wait
+ * gave it away. The token wait must not answer revocations: the page is
+ * needed by this instruction, and its ACQUIRE already logged (replay
+ * expects the access next). Requesters that then sleep waiting for this
+ * hart hand it their tokens.
+ */
+static int record_need(struct rr_hart *rh, uint64_t idx, uint64_t paddr, uint8_t want)
+{
+	if ((rh->rights[idx] & want) != want) {
+		int r = record_acquire(rh, idx, paddr, want);
+		if (r != RR_OK)
+			return r;
+	}
+	rr_sched_take(rh, false);
+	return RR_OK;
+}
+
 /* The need hook. Record: acquire through the protocol (may wait, serving
  * the mailbox). Replay: consume the ACQUIRE the log has here, else report
  * a divergence. */
@@ -346,7 +428,7 @@ static int rr_need(struct hart *h, uint64_t paddr, bool write)
 		return RR_OK;
 	if (rh->rr->replay)
 		return rr_replay_need(rh, idx, want);
-	return record_acquire(rh, idx, paddr, want);
+	return record_need(rh, idx, paddr, want);
 }
 
 static bool rr_allows(const struct hart *h, uint64_t paddr, bool write)
@@ -531,12 +613,17 @@ static bool rr_record_safe_point(struct hart *h)
 {
 	struct rr_hart *rh = h->rr;
 	bool ok = true;
+	rr_unpark(rh);
 	h->insn_icount = h->icount;
 	rh->at_boundary = true;
-	service_mailbox(rh, true);
+	rr_service_mailbox(rh, true);
 	/* Input goes to hart 0, which the I/O thread kicks. */
 	if (rh->id == 0)
 		ok = inject_input(rh) && inject_irqs(rh);
+	/* A hart in WFI is about to sleep: it needs no token there (the
+	 * budget hook takes one again before it runs). */
+	if (h->in_wfi)
+		rr_sched_give(rh, -1);
 	rh->at_boundary = false;
 	return ok;
 }
@@ -544,9 +631,10 @@ static bool rr_record_safe_point(struct hart *h)
 static void rr_record_parked(struct hart *h)
 {
 	struct rr_hart *rh = h->rr;
+	rr_unpark(rh);
 	h->insn_icount = h->icount;
 	rh->at_boundary = true;
-	service_mailbox(rh, false);
+	rr_service_mailbox(rh, false);
 	rh->at_boundary = false;
 }
 
@@ -564,7 +652,7 @@ static void rr_record_boundary(struct hart *h)
 	h->insn_icount = h->icount;
 	if (rh->deferred && h->icount - rh->defer_start >= RR_RESV_GRACE) {
 		rh->at_boundary = true;
-		service_mailbox(rh, false);
+		rr_service_mailbox(rh, false);
 		rh->at_boundary = false;
 	}
 	if (h->icount >= rh->next_digest) {
@@ -572,11 +660,31 @@ static void rr_record_boundary(struct hart *h)
 		emit(rh, &ev, false);
 		rh->next_digest = h->icount + rh->rr->digest_every;
 	}
+	/* A WFI ends the block and core's loop sleeps next: without the
+	 * token (the budget hook takes one again before the hart runs). */
+	if (h->in_wfi) {
+		rr_sched_give(rh, -1);
+		/* Asleep in WFI it answers at a boundary inside the WFI, as
+		 * its own safe point would: anyone may do it for it. */
+		rh->at_boundary = true;
+		rr_park(rh);
+	}
 }
 
 static uint64_t rr_record_budget(struct hart *h, uint64_t want)
 {
 	struct rr_hart *rh = h->rr;
+	if (rr_unpark(rh))
+		rh->at_boundary = false;
+	if (rh->rr->sched.on) {
+		h->insn_icount = h->icount;
+		rh->at_boundary = true;
+		rr_sched_slice(rh);
+		rh->at_boundary = false;
+		/* Come back often enough to see the slice's end. */
+		if (want > RR_SCHED_QUANTUM)
+			want = RR_SCHED_QUANTUM;
+	}
 	uint64_t left = rh->next_digest > h->icount ? rh->next_digest - h->icount : 1;
 	if (rh->deferred) {
 		uint64_t due = rh->defer_start + RR_RESV_GRACE;
@@ -592,11 +700,14 @@ static uint64_t rr_record_budget(struct hart *h, uint64_t want)
 static void rr_record_end(struct hart *h, int reason, int code)
 {
 	struct rr_hart *rh = h->rr;
+	rr_unpark(rh);
+	rh->at_boundary = false;
 	h->insn_icount = h->icount;
 	struct trace_event ev = { .kind = TRACE_EV_DIGEST, .value = rr_digest(h) };
 	emit(rh, &ev, false);
 	struct trace_event end = { .kind = TRACE_EV_END, .op = (uint8_t)reason, .value = (uint64_t)code };
 	emit(rh, &end, false);
+	rr_sched_give(rh, -1);
 }
 
 static void rr_output(void *ctx, uint8_t byte)
@@ -725,6 +836,7 @@ struct rr *rr_new(struct machine *m, const struct rr_options *opt,
 	}
 	if (opt->stats && !opt->replay && !rr_stats_init(rr))
 		goto oom;
+	rr_sched_init(rr);
 	fill_hooks(rr, opt);
 	m->hooks = &rr->hooks;
 	m->rr = rr;

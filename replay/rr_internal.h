@@ -7,6 +7,7 @@
 
 #include "core/machine.h"
 #include "replay/rr.h"
+#include "replay/rr_sched.h"
 #include "replay/rr_session.h"
 #include "replay/rr_wait.h"
 
@@ -54,6 +55,10 @@ struct rr_rec_stats {
 	uint64_t bins[RR_STATS_BINS];
 	struct rr_pc_count *pcs;  /* RR_STATS_PCS, open addressing */
 	uint64_t pcs_full;        /* handshakes not counted by pc */
+	/* Run tokens (rr_sched.c): takes that had to wait, and how long;
+	 * tokens given away at a slice's end. */
+	uint64_t tok_waits, tok_ns, tok_slices;
+	uint64_t proxied;         /* mailbox rounds answered by another hart */
 };
 
 /* Record --stats: one page's transfers, written by the acquiring hart
@@ -94,6 +99,15 @@ struct rr_hart {
 	 * answer or a page lock; rung by requesters after posting to its
 	 * mailbox, by holders after answering its request, by unlock_page. */
 	struct rr_wait bell;
+	/* Record with run tokens (rr_sched.c): RR_TOK_*, and when this
+	 * hart's slice began (ns). */
+	_Atomic int tok;
+	uint64_t slice_start;
+	/* Record: RR_SELF_*. A hart asleep (on its bell, or in WFI) is
+	 * PARKED: another hart that wants one of its pages may claim it
+	 * (PROXY) and answer its mailbox for it, instead of waiting for
+	 * its thread to be scheduled (rr.c try_proxy). */
+	_Atomic int self;
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
 	_Atomic int finished;     /* this hart's replay thread is done */
@@ -131,6 +145,7 @@ struct rr {
 	struct rr_page_stats *pstats; /* record --stats, else NULL */
 	struct rr_hart *harts[MAX_HARTS];
 	unsigned nharts;
+	struct rr_sched sched;    /* record: run tokens */
 	const struct rr_stream_ops *ops;
 	void *ops_ctx;
 
@@ -167,6 +182,14 @@ uint64_t rr_digest(const struct hart *h);
 void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep);
 uint64_t rr_cur_icount(const struct hart *h);
 void rr_observed(struct rr_hart *rh, const void *data, size_t len);
+/* Record: answer the revocation requests in rh's mailbox (may_defer: a
+ * fresh LR reservation may hold its page a little longer). */
+void rr_service_mailbox(struct rr_hart *rh, bool may_defer);
+/* Record: rh's thread goes to sleep and lets others answer for it; wakes
+ * and takes itself back (true if it was parked). */
+enum { RR_SELF_RUN, RR_SELF_PARKED, RR_SELF_PROXY };
+void rr_park(struct rr_hart *rh);
+bool rr_unpark(struct rr_hart *rh);
 /* CC_INVAL reasons that follow from the instruction stream (FENCE.I,
  * SFENCE.VMA); the others are code-cache history that replay skips. */
 bool rr_cc_is_architectural(unsigned reason);

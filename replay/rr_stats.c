@@ -105,6 +105,10 @@ static void print_harts(const struct rr *rr, FILE *f)
 			(double)s->wait_ns / 1e6, (double)s->lock_ns / 1e6,
 			(double)s->max_wait_ns / 1e3, s->bins[0], s->bins[1], s->bins[2],
 			s->bins[3]);
+		if (rr->sched.on)
+			fprintf(f, "rrv: stats: hart %u run-token waits=%" PRIu64
+				" wait_ms=%.1f slices_ended=%" PRIu64 " answered_by_others=%" PRIu64 "\n",
+				i, s->tok_waits, (double)s->tok_ns / 1e6, s->tok_slices, s->proxied);
 	}
 }
 
