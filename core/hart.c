@@ -20,7 +20,7 @@
 /* Instructions per exec_run call when nothing else bounds it; only affects
  * how often the loop below re-checks limits, not correctness. */
 #define HART_QUANTUM 1000000ull
-/* Hart 0's quantum while --inject spurious-irq is live: it looks at mtime
+/* A hart's quantum while --inject spurious-irq is live: it looks at mtime
  * for an owed raise after each (a few microseconds of guest code; 50,000
  * raises a second are 20 us apart). */
 #define HART_INJECT_QUANTUM 1000ull
@@ -123,9 +123,9 @@ bool hart_safe_point(struct hart *h)
 		return false;
 	if (h->rr && !h->m->hooks->safe_point(h))
 		return false;
-	/* `rrv run`: hart 0 raises what --inject spurious-irq owes (a
-	 * recording's safe_point hook does, and logs it). */
-	if (!h->rr && h->id == 0 && machine_inject_due(h->m) &&
+	/* `rrv run`: the first hart here raises what --inject spurious-irq
+	 * owes (a recording's safe_point hook does, and logs it). */
+	if (!h->rr && machine_inject_due(h->m) &&
 	    machine_inject_owed(h->m)) {
 		pthread_mutex_lock(&h->m->io_lock);
 		machine_inject_irq(h->m, h, h->m->cfg.spurious_src);
@@ -195,7 +195,7 @@ void *hart_thread(void *arg)
 		uint64_t budget = h->icount_limit - h->icount;
 		if (budget > HART_QUANTUM)
 			budget = HART_QUANTUM;
-		if (h->id == 0 && m->inject_live && budget > HART_INJECT_QUANTUM)
+		if (m->inject_live && budget > HART_INJECT_QUANTUM)
 			budget = HART_INJECT_QUANTUM;
 		if (h->rr)
 			budget = m->hooks->budget(h, budget);
@@ -213,7 +213,7 @@ void *hart_thread(void *arg)
 		exec_run(h, budget);
 		if (h->rr)
 			m->hooks->boundary(h);
-		if (h->id == 0 && machine_inject_due(m))
+		if (machine_inject_due(m))
 			atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 		atomic_store_explicit(&h->progress, h->icount + h->irqs_taken,
 				      memory_order_relaxed);

@@ -655,11 +655,15 @@ static void read_input(struct machine *m)
 
 /*
  * --inject spurious-irq: the k-th raise is owed at mtime k * HZ / rate (no
- * drift). Hart 0 applies what is owed at its safe points: in a recording
- * that is where it can log the raise (INPUT to the PLIC, replayed at the
- * same instruction), and it makes the rate follow guest time, not the
- * wake-ups of some other thread. Raises owed since the last safe point
- * collapse into one: all but the first would find the source pending.
+ * drift). The first hart at a safe point after one is owed applies it: in
+ * a recording that is where it can log the raise (INPUT to the PLIC,
+ * replayed at the same instruction), and it makes the rate follow guest
+ * time, not the wake-ups of some other thread. Any hart, not hart 0 alone:
+ * Linux forgets the unhandled count after 100 ms of guest time without an
+ * unhandled interrupt, and guest time is the host clock, so one hart's
+ * thread kept off a CPU must not stop the storm for the hart that takes
+ * it. Raises owed since the last safe point collapse into one: all but the
+ * first would find the source pending.
  */
 
 /* After this many owed raises found the source still pending (the guest
@@ -679,14 +683,25 @@ static uint64_t inject_after(const struct machine *m, uint64_t t)
 bool machine_inject_owed(struct machine *m)
 {
 	uint64_t now = machine_mtime(m);
+	uint64_t owed = atomic_load_explicit(&m->inject_next, memory_order_relaxed);
+	if (now < owed)
+		return false;
 	unsigned src = m->cfg.spurious_src;
 	pthread_mutex_lock(&m->io_lock);
 	bool can = plic_can_inject(m->plic, src);
 	bool pending = plic_pending(m->plic, src);
 	pthread_mutex_unlock(&m->io_lock);
-	m->inject_skipped = pending ? m->inject_skipped + 1 : 0;
-	uint64_t from = m->inject_skipped >= INJECT_IDLE_RAISES ? now + INJECT_IDLE_TICKS : now;
-	m->inject_next = inject_after(m, from);
+	unsigned skipped = pending ? atomic_load_explicit(&m->inject_skipped,
+							  memory_order_relaxed) + 1 : 0;
+	uint64_t from = skipped >= INJECT_IDLE_RAISES ? now + INJECT_IDLE_TICKS : now;
+	/* Relaxed: the raise itself is ordered by io_lock (or, recording, by
+	 * the PLIC's I/O domain); this only decides who makes it. */
+	if (!atomic_compare_exchange_strong_explicit(&m->inject_next, &owed,
+						     inject_after(m, from),
+						     memory_order_relaxed,
+						     memory_order_relaxed))
+		return false;
+	atomic_store_explicit(&m->inject_skipped, skipped, memory_order_relaxed);
 	return can;
 }
 
@@ -695,7 +710,8 @@ uint64_t machine_inject_wait(struct machine *m)
 	if (!m->inject_live)
 		return UINT64_MAX;
 	uint64_t now = machine_mtime(m);
-	return m->inject_next > now ? m->inject_next - now : 0;
+	uint64_t next = atomic_load_explicit(&m->inject_next, memory_order_relaxed);
+	return next > now ? next - now : 0;
 }
 
 static void *io_thread(void *arg)
@@ -916,7 +932,8 @@ int machine_run(struct machine *m, double timeout_s)
 	/* Replay has no asynchronous sources: no input, no timers. */
 	m->inject_live = m->cfg.spurious_src && !replay;
 	if (m->inject_live)
-		m->inject_next = inject_after(m, machine_mtime(m));
+		atomic_store_explicit(&m->inject_next, inject_after(m, machine_mtime(m)),
+				      memory_order_relaxed);
 	if (!replay && pthread_create(&m->io_thread, NULL, io_thread, m) == 0)
 		m->io_thread_started = true;
 	const struct machine_hooks *hk = m->hooks;

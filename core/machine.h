@@ -184,14 +184,16 @@ struct machine {
 	bool io_thread_started;
 
 	/* --inject spurious-irq in a live run (not a replay; set before the
-	 * harts start): hart 0 applies the raises owed by mtime at its safe
-	 * points (machine_inject_owed), so their rate follows guest time,
-	 * not host wake-ups. inject_next is the mtime the next one is owed
-	 * at, inject_skipped the owed raises in a row that found the source
-	 * pending; both hart 0's alone. */
+	 * harts start): any hart applies a raise owed by mtime at its safe
+	 * points (machine_inject_owed), so their rate follows guest time, not
+	 * host wake-ups, nor whether one host thread is on a CPU. inject_next
+	 * is the mtime the next one is owed at: the hart that moves it on
+	 * (compare-and-swap) owns that raise. inject_skipped counts the owed
+	 * raises in a row that found the source pending (written by owners
+	 * only; a stale value only moves the idle heuristic by a raise). */
 	bool inject_live;
-	uint64_t inject_next;
-	unsigned inject_skipped;
+	_Atomic uint64_t inject_next;
+	_Atomic unsigned inject_skipped;
 
 	/* cfg.chaos: the scheduling perturbation's state, else NULL. */
 	struct chaos *chaos;
@@ -262,18 +264,21 @@ uint64_t machine_mtime(struct machine *m);
  * doing it). Caller holds io_lock. */
 bool machine_inject_irq(struct machine *m, struct hart *h, unsigned src);
 
-/* Hart 0, --inject spurious-irq live: is a raise owed by now? (One flag
- * test when nothing is injected.) */
+/* --inject spurious-irq live: is a raise owed by now? (One flag test when
+ * nothing is injected.) Any hart. */
 static inline bool machine_inject_due(struct machine *m)
 {
-	return m->inject_live && machine_mtime(m) >= m->inject_next;
+	return m->inject_live &&
+	       machine_mtime(m) >= atomic_load_explicit(&m->inject_next, memory_order_relaxed);
 }
-/* Hart 0 at a safe point with a raise due: true when the raise would take
- * (the source neither pending nor claimed; the caller then raises it with
+/* A hart at a safe point with a raise due: true when this hart took the
+ * raise (no other hart did meanwhile) and it would take (the source
+ * neither pending nor claimed; the caller then raises it with
  * machine_inject_irq, logged when recording); the next one is scheduled
  * either way. */
 bool machine_inject_owed(struct machine *m);
-/* Hart 0 in WFI: mtime ticks until the next raise is owed (UINT64_MAX when
+/* Hart 0 in WFI (the one that wakes for raises while every hart idles):
+ * mtime ticks until the next raise is owed (UINT64_MAX when
  * nothing is injected), so its sleep can end then. */
 uint64_t machine_inject_wait(struct machine *m);
 

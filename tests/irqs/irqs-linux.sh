@@ -32,7 +32,10 @@ record_storm() {
 	for attempt in 1 2 3; do
 		boot "$name" "$@"
 		grep -q "nobody cared" "$out/$name.out" && break
-		echo "note: $name: attempt $attempt ended without 'nobody cared' ($(tail -n1 "$out/$name.err" | cut -c1-80))"
+		# Kept, with what the storm met: the longest gap between claims.
+		for f in rrv out err; do mv "$out/$name.$f" "$out/$name.try$attempt.$f"; done
+		gap=$("$rrv" irqs "$out/$name.try$attempt.rrv" 2>&1 | grep -m1 'longest time without a claim' | sed 's/^ *//')
+		echo "note: $name: attempt $attempt ended without 'nobody cared' (load $(cut -d' ' -f1-3 /proc/loadavg); $gap)"
 	done
 }
 storm() {
