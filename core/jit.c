@@ -30,6 +30,7 @@ struct jit {
 	uint8_t *rw, *rx;     /* two views of one memfd: never W and X at once */
 	size_t size, used;
 	bool full;            /* no room: compile nothing until the next reset */
+	bool fma3;            /* host FMA3, for the fused multiply-adds */
 	unsigned threshold;
 	struct jit_stats st;
 };
@@ -80,6 +81,7 @@ struct jit *jit_new(enum jit_mode mode)
 	if (!j)
 		return NULL;
 	j->size = JIT_BUF_SIZE;
+	j->fma3 = __builtin_cpu_supports("fma");
 	j->threshold = JIT_THRESHOLD_DEFAULT;
 	const char *t = getenv("RRV_JIT_THRESHOLD");
 	if (t && atoi(t) >= 1 && atoi(t) <= 65535)
@@ -135,6 +137,8 @@ struct cx {
 	struct x86_buf b;
 	const struct tb *tb;          /* the block being compiled */
 	const uint64_t *gen;          /* the tb cache's generation */
+	bool fp_fast;                 /* the hart may use the host FPU */
+	bool fma3;                    /* the host has FMA3 */
 	struct fixup fix[2 * (TB_MAX_INSNS + 1)];
 	unsigned nfix;
 };
@@ -300,6 +304,62 @@ static void emit_fstore(struct cx *c, const struct op *op, unsigned k, unsigned 
 }
 
 /*
+ * Moves and sign injection, natively (fp_ops.def's FMV_*, FSGNJ*_D: no
+ * rounding, no flags; a write to an f register dirties FS).
+ */
+static void emit_fp_dirty(struct cx *c)
+{
+	x86_alu_mem_imm(&c->b, true, ALU_OR, X_RBX, HOFF(mstatus), (int32_t)MSTATUS_FS_DIRTY);
+}
+
+static void emit_fsgnj_d(struct cx *c, const struct op *op, unsigned id)
+{
+	struct x86_buf *b = &c->b;
+	x86_load64(b, X_RAX, X_RBX, HF(op->rs1));
+	x86_load64(b, X_RCX, X_RBX, HF(op->rs2));
+	if (id == INSN_FSGNJX_D) {
+		x86_shift_imm(b, true, SH_SHR, X_RCX, 63);
+		x86_shift_imm(b, true, SH_SHL, X_RCX, 63);   /* sign of b */
+		x86_alu_rr(b, true, ALU_XOR, X_RAX, X_RCX);
+	} else {
+		if (id == INSN_FSGNJN_D)
+			x86_unary(b, true, UN_NOT, X_RCX);
+		x86_shift_imm(b, true, SH_SHR, X_RCX, 63);
+		x86_shift_imm(b, true, SH_SHL, X_RCX, 63);   /* sign to inject */
+		x86_shift_imm(b, true, SH_SHL, X_RAX, 1);
+		x86_shift_imm(b, true, SH_SHR, X_RAX, 1);    /* |a| */
+		x86_alu_rr(b, true, ALU_OR, X_RAX, X_RCX);
+	}
+	x86_store64(b, X_RAX, X_RBX, HF(op->rd));
+	emit_fp_dirty(c);
+}
+
+static void emit_fmv(struct cx *c, const struct op *op, unsigned id)
+{
+	struct x86_buf *b = &c->b;
+	switch (id) {
+	case INSN_FMV_X_D:
+		x86_load64(b, X_RAX, X_RBX, HF(op->rs1));
+		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		return;
+	case INSN_FMV_X_W:
+		x86_mem(b, true, OPC_MOVSXD, X_RAX, X_RBX, HF(op->rs1));
+		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		return;
+	case INSN_FMV_D_X:
+		x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
+		break;
+	default: /* FMV_W_X: the low 32 bits, NaN-boxed */
+		x86_load32(b, X_RAX, X_RBX, HX(op->rs1));
+		x86_mov_imm(b, X_RCX, 0xffffffff00000000ull);
+		x86_alu_rr(b, true, ALU_OR, X_RAX, X_RCX);
+		break;
+	}
+	x86_store64(b, X_RAX, X_RBX, HF(op->rd));
+	emit_fp_dirty(c);
+}
+
+/*
  * The other F and D instructions call their one definition (core/fp_ops.def)
  * through a helper: 0 = retired, 1 = illegal (a reserved rounding mode,
  * nothing changed), which exits to the op for the interpreter to trap.
@@ -318,15 +378,95 @@ static const fp_helper_fn fp_helper[INSN_COUNT] = {
 #undef FP_OP
 };
 
+/*
+ * A native fast path in front of the helper for the double-precision
+ * arithmetic (QEMU's "hardfloat" rule, issue 15): taken when the rounding
+ * mode resolves to RNE, fflags.NX is already set and the host result is
+ * finite with a magnitude strictly above the smallest normal. Then the
+ * exact result rounded once (SSE2/FMA3, RNE, no DAZ/FTZ as fpu_fast.c
+ * checks at start) is what fpu.c computes, and it raises no flag but NX:
+ * invalid operations give NaN, division by zero and overflow infinity,
+ * and an underflow a magnitude at most the smallest normal, all refused
+ * here. Anything else calls the helper, which starts from the same
+ * unchanged registers.
+ */
+static bool fp_fast_op(unsigned id, int *sse, int *fma)
+{
+	*sse = *fma = -1;
+	switch (id) {
+	case INSN_FADD_D: *sse = SSE_ADDSD; return true;
+	case INSN_FSUB_D: *sse = SSE_SUBSD; return true;
+	case INSN_FMUL_D: *sse = SSE_MULSD; return true;
+	case INSN_FDIV_D: *sse = SSE_DIVSD; return true;
+	case INSN_FSQRT_D: *sse = SSE_SQRTSD; return true;
+	case INSN_FMADD_D: *fma = 0xb9; return true;
+	case INSN_FMSUB_D: *fma = 0xbb; return true;
+	case INSN_FNMSUB_D: *fma = 0xbd; return true;
+	case INSN_FNMADD_D: *fma = 0xbf; return true;
+	default: return false;
+	}
+}
+
+/* Returns the positions of the jumps to the helper call, *n of them. */
+static void emit_fp_fast(struct cx *c, const struct op *op, int sse, int fma,
+			 size_t *slow, unsigned *n)
+{
+	struct x86_buf *b = &c->b;
+	*n = 0;
+	x86_mem(b, false, 0xf6, 0, X_RBX, HOFF(fflags));   /* test byte, imm8 */
+	x86_byte(b, FPU_NX);
+	slow[(*n)++] = x86_jcc32(b, CC_E);
+	if (op->rm == FPU_DYN) {
+		x86_alu_mem_imm(b, false, ALU_CMP, X_RBX, HOFF(frm), FPU_RNE);
+		slow[(*n)++] = x86_jcc32(b, CC_NE);
+	}
+	if (fma >= 0) {
+		x86_sse_mem(b, SSE_MOVSD_LOAD, 0, X_RBX, HF(op->rs3));
+		x86_sse_mem(b, SSE_MOVSD_LOAD, 1, X_RBX, HF(op->rs1));
+		x86_fma231sd_mem(b, (unsigned)fma, 0, 1, X_RBX, HF(op->rs2));
+	} else if (sse == SSE_SQRTSD) {
+		x86_sse_mem(b, SSE_SQRTSD, 0, X_RBX, HF(op->rs1));
+	} else {
+		x86_sse_mem(b, SSE_MOVSD_LOAD, 0, X_RBX, HF(op->rs1));
+		x86_sse_mem(b, (enum x86_sse)sse, 0, X_RBX, HF(op->rs2));
+	}
+	/* fpuf_safe_d: (r & ~sign) - (MINN + 1) < INF - (MINN + 1). */
+	x86_movq_from_xmm(b, X_RAX, 0);
+	x86_mov_rr(b, X_RCX, X_RAX);
+	x86_shift_imm(b, true, SH_SHL, X_RCX, 1);
+	x86_shift_imm(b, true, SH_SHR, X_RCX, 1);
+	x86_mov_imm(b, X_RDX, FPUF_MINN_D + 1);
+	x86_alu_rr(b, true, ALU_SUB, X_RCX, X_RDX);
+	x86_mov_imm(b, X_RDX, FPUF_INF_D - (FPUF_MINN_D + 1));
+	x86_alu_rr(b, true, ALU_CMP, X_RCX, X_RDX);
+	slow[(*n)++] = x86_jcc32(b, CC_AE);
+	x86_store64(b, X_RAX, X_RBX, HF(op->rd));
+	emit_fp_dirty(c);
+}
+
 static void emit_fp_call(struct cx *c, const struct op *op, unsigned k)
 {
 	struct x86_buf *b = &c->b;
+	size_t slow[3], done = 0;
+	unsigned nslow = 0;
+	int sse, fma;
+	if (c->fp_fast && fp_fast_op(op->id, &sse, &fma) &&
+	    (op->rm == FPU_RNE || op->rm == FPU_DYN) && (fma < 0 || c->fma3)) {
+		emit_fp_fast(c, op, sse, fma, slow, &nslow);
+		x86_byte(b, 0xe9);                 /* jmp rel32 over the call */
+		x86_u32(b, 0);
+		done = x86_pos(b) - 4;
+		for (unsigned i = 0; i < nslow; i++)
+			x86_patch32(b, slow[i], x86_pos(b));
+	}
 	x86_mov_rr(b, X_RDI, X_RBX);
 	x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)op);
 	x86_mov_imm(b, X_RAX, (uint64_t)(uintptr_t)fp_helper[op->id]);
 	x86_call_reg(b, X_RAX);
 	x86_rr(b, false, OPC_TEST, X_RAX, X_RAX);
 	exit_if(c, CC_NE, k);
+	if (nslow)
+		x86_patch32(b, done, x86_pos(b));
 }
 
 /* rd = rs1 op rs2, 64- or 32-bit (W forms sign-extend the result). */
@@ -557,6 +697,12 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 	case INSN_FLD: emit_fload(c, op, k, 8); return EM_NEXT;
 	case INSN_FSW: emit_fstore(c, op, k, 4); return EM_NEXT;
 	case INSN_FSD: emit_fstore(c, op, k, 8); return EM_NEXT;
+	case INSN_FSGNJ_D: case INSN_FSGNJN_D: case INSN_FSGNJX_D:
+		emit_fsgnj_d(c, op, id);
+		return EM_NEXT;
+	case INSN_FMV_X_D: case INSN_FMV_X_W: case INSN_FMV_D_X: case INSN_FMV_W_X:
+		emit_fmv(c, op, id);
+		return EM_NEXT;
 	case INSN_MUL: case INSN_MULW: {
 		bool w = id == INSN_MUL;
 		x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
@@ -607,6 +753,8 @@ bool jit_compile(struct hart *h, struct tb *tb)
 			       .end = j->rw + j->used + JIT_BLOCK_MAX } };
 	c.tb = tb;
 	c.gen = tb_gen_ptr(h);
+	c.fp_fast = !h->fpu_soft;
+	c.fma3 = j->fma3;
 	emit_prologue(&c);
 	/* ops[n] is the TB_END op when the block ends without control flow. */
 	unsigned nops = decode_ends_tb(tb->ops[tb->n - 1].id) ? tb->n : tb->n + 1u;
@@ -630,9 +778,9 @@ bool jit_compile(struct hart *h, struct tb *tb)
 		}
 		x86_patch32(&c.b, c.fix[i].at, stub[fk]);
 	}
-	j->st.ops_total += tb->n;
 	if (c.b.overflow || (k == 0 && r == EM_NO))
 		return false;             /* nothing native: stays interpreted */
+	j->st.ops_total += tb->n;
 	size_t len = x86_pos(&c.b);
 	tb->jit = j->rx + j->used;
 	j->used = (j->used + len + 15) & ~(size_t)15;

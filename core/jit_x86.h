@@ -279,6 +279,40 @@ static inline void x86_call_reg(struct x86_buf *b, unsigned reg)
 	x86_rr(b, false, 0xff, 2, reg);
 }
 
+/* Scalar double SSE2: op xmm, [base + disp] (F2 0F op /r). */
+enum x86_sse { SSE_MOVSD_LOAD = 0x10, SSE_SQRTSD = 0x51, SSE_ADDSD = 0x58,
+	       SSE_MULSD = 0x59, SSE_SUBSD = 0x5c, SSE_DIVSD = 0x5e };
+
+static inline void x86_sse_mem(struct x86_buf *b, enum x86_sse op, unsigned xmm,
+			       unsigned base, int32_t disp)
+{
+	x86_byte(b, 0xf2);
+	x86_rex(b, false, xmm, base);
+	x86_byte(b, 0x0f);
+	x86_byte(b, op);
+	x86_modrm_mem(b, xmm, base, disp);
+}
+
+/* movq r64, xmm (66 REX.W 0F 7E /r). */
+static inline void x86_movq_from_xmm(struct x86_buf *b, unsigned dst, unsigned xmm)
+{
+	x86_byte(b, 0x66);
+	x86_rr(b, true, 0x0f7e, xmm, dst);
+}
+
+/* FMA3 on doubles, dst = xmm1 op [base + disp] accumulated into dst:
+ * opc 0xb9 vfmadd231sd, 0xbb vfmsub231sd, 0xbd vfnmadd231sd, 0xbf
+ * vfnmsub231sd (VEX.LIG.66.0F38.W1). Low registers only (no VEX.R/X/B). */
+static inline void x86_fma231sd_mem(struct x86_buf *b, unsigned opc, unsigned dst,
+				    unsigned src1, unsigned base, int32_t disp)
+{
+	x86_byte(b, 0xc4);
+	x86_byte(b, 0xe0 | 0x02);                     /* ~R ~X ~B, map 0F38 */
+	x86_byte(b, 0x80 | ((~src1 & 15) << 3) | 0x01); /* W1, ~vvvv, L0, pp 66 */
+	x86_byte(b, opc);
+	x86_modrm_mem(b, dst, base, disp);
+}
+
 /* Short forward jumps: return the position of the rel8 to patch. */
 static inline size_t x86_jcc8(struct x86_buf *b, enum x86_cc cc)
 {

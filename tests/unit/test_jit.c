@@ -141,6 +141,10 @@ static uint64_t interesting_fp(void)
 		0xffffffff3f800000ull, 0xffffffff7f800000ull, 0xffffffff7fc00000ull,
 		0xffffffff00000001ull, 0xffffffff80000000ull, 0x000000003f800000ull,
 		0xffffffff4f000000ull, 0xffffffff7f7fffffull,
+		/* around the smallest normal, and factors that reach it */
+		0x0010000000000000ull, 0x0010000000000001ull, 0x001fffffffffffffull,
+		0x8010000000000000ull, 0x2000000000000000ull, 0x1ff0000000000000ull,
+		0x3ca0000000000000ull, 0x3fe0000000000000ull, 0x7fe0000000000000ull,
 	};
 	if (pick(4) == 0)
 		return rnd();
