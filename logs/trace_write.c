@@ -13,12 +13,15 @@
  * writer thread; the per-hart buffer lists are linked under `lock`.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <lz4.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -271,9 +274,28 @@ struct trace_writer *trace_writer_open(const char *path, unsigned nharts,
 		return NULL;
 	}
 	w->nharts = nharts;
-	w->f = fopen(path, "wb");
+	/* Locked before it is emptied: a second recorder given the same
+	 * path (a test run twice at once, a stray process) is refused
+	 * instead of interleaving its chunks into this one's file. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		if (e == EWOULDBLOCK)
+			snprintf(err, errlen, "%s: another process is writing this trace", path);
+		else
+			snprintf(err, errlen, "%s: cannot lock: %s", path, strerror(e));
+		free(w);
+		return NULL;
+	}
+	struct stat st;
+	bool emptied = fd >= 0 && fstat(fd, &st) == 0 &&
+		       (!S_ISREG(st.st_mode) || ftruncate(fd, 0) == 0);
+	w->f = emptied ? fdopen(fd, "wb") : NULL;
 	if (!w->f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		free(w);
 		return NULL;
 	}

@@ -285,6 +285,28 @@ static void test_newer_version_refused(void **state)
 	unlink(tmpname());
 }
 
+/* Two writers on one path: the second is refused and the first's trace
+ * stays whole. */
+static void test_second_writer_refused(void **state)
+{
+	(void)state;
+	char err[256];
+	struct trace_writer *w = trace_writer_open(tmpname(), 1, "harts=1\n", err, sizeof(err));
+	assert_non_null(w);
+	assert_null(trace_writer_open(tmpname(), 1, "harts=1\n", err, sizeof(err)));
+	assert_non_null(strstr(err, "another process is writing this trace"));
+	struct trace_end end = { 0 };
+	assert_int_equal(trace_writer_close(w, &end, err, sizeof(err)), 0);
+	struct trace_reader *r = trace_open(tmpname(), err, sizeof(err));
+	assert_non_null(r);
+	trace_close(r);
+	/* Closed: the path may be written again. */
+	w = trace_writer_open(tmpname(), 1, "harts=1\n", err, sizeof(err));
+	assert_non_null(w);
+	assert_int_equal(trace_writer_close(w, &end, err, sizeof(err)), 0);
+	unlink(tmpname());
+}
+
 static void test_checksum_vectors(void **state)
 {
 	(void)state;
@@ -310,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_cut_at_every_offset),
 		cmocka_unit_test(test_bit_flip_anywhere),
 		cmocka_unit_test(test_newer_version_refused),
+		cmocka_unit_test(test_second_writer_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
