@@ -581,9 +581,9 @@ static bool inject_input(struct rr_hart *rh)
 	return true;
 }
 
-/* Hart 0: the raise --inject spurious-irq owes by now, if it would take,
- * logged as INPUT to the PLIC (replay makes the source pending at the
- * same point). */
+/* Any hart: the raise --inject spurious-irq owes by now, if no other hart
+ * took it and it would take, logged as INPUT to the PLIC (replay makes the
+ * source pending at the same point). */
 static bool inject_irqs(struct rr_hart *rh)
 {
 	struct machine *m = rh->rr->m;
@@ -617,9 +617,11 @@ static bool rr_record_safe_point(struct hart *h)
 	h->insn_icount = h->icount;
 	rh->at_boundary = true;
 	rr_service_mailbox(rh, true);
-	/* Input goes to hart 0, which the I/O thread kicks. */
+	/* Input goes to hart 0, which the I/O thread kicks; spurious raises
+	 * to whichever hart gets there first (machine.c says why). */
 	if (rh->id == 0)
-		ok = inject_input(rh) && inject_irqs(rh);
+		ok = inject_input(rh);
+	ok = ok && inject_irqs(rh);
 	/* A hart in WFI is about to sleep: it needs no token there (the
 	 * budget hook takes one again before it runs). */
 	if (h->in_wfi)
