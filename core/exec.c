@@ -635,11 +635,11 @@ CASE(AMOMAXU_D) AMO(8, AMO_MAXU);
 		if (likely((a_ & (PAGE_MASK | (size - 1))) == e_->tag))     \
 			v_ = gmem_read((void *)(uintptr_t)(a_ + e_->addend),\
 				       size);                               \
-		else if ((memr = mmu_load(h, a_, size, &v_)) == MEM_EXC)    \
+		else if ((SYNC_IC(), memr = mmu_load(h, a_, size, &v_)) == MEM_EXC) \
 			TAKE_MEM_EXC();                                     \
 		h->f[op->rd] = boxit ? fp_box_s((uint32_t)v_) : v_;         \
 		FP_DIRTY();                                                 \
-		if (memr)                                                   \
+		if (memr || unlikely(h->leave_tb))                          \
 			END_AFTER();                                        \
 		NEXT;                                                       \
 	} while (0)

@@ -161,6 +161,38 @@ static void test_access_fault_on_unmapped_load(void **state)
 	assert_int_equal(h->icount, 0);
 }
 
+/* The icount an access is made at, as its record/replay event carries it
+ * (h->insn_icount), seen by a machine observer on an MMIO read. */
+static void note_insn_icount(void *ctx, struct hart *h, uint64_t paddr, unsigned size,
+			     uint64_t val, bool write)
+{
+	(void)paddr, (void)size, (void)val, (void)write;
+	*(uint64_t *)ctx = h->insn_icount;
+}
+
+/* Loads' slow paths carry their own icount, not the block's start: an
+ * FLD's once carried a stale one, so a recording's ACQUIRE inside an FLD
+ * named an earlier instruction and its replay diverged. */
+static void test_slow_path_loads_carry_their_icount(void **state)
+{
+	struct machine *m = *state;
+	uint64_t seen = ~0ull;
+	struct machine_observer obs = { .mmio = note_insn_icount, .ctx = &seen };
+	m->obs = &obs;
+	/* x5 = CLINT + 0xc000; mtime is at -8 from it. */
+	const uint32_t code[] = { RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1), RV_ADDI(1, 1, 1),
+				  RV_LUI(5, 0x200c), RV_FLD(0, 5, -8), RV_LD(6, 5, -8),
+				  rv_jal(0, 0) };
+	struct hart *h = fixture_load(m, code, 7);
+	h->mstatus |= MSTATUS_FS;
+	exec_run(h, 5);
+	assert_int_equal(h->icount, 5);
+	assert_int_equal(seen, 4);
+	exec_run(h, 1);
+	assert_int_equal(seen, 5);
+	m->obs = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +207,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_instret_read_is_exact_mid_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fp_instruction_illegal_when_fs_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access_fault_on_unmapped_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slow_path_loads_carry_their_icount, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
 }
