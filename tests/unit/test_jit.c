@@ -6,6 +6,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "core/decode.h"
 #include "core/jit.h"
 #include "core/riscv.h"
+#include "core/tb.h"
 #include "tests/unit/core_fixture.h"
 #include "tests/unit/rv_asm.h"
 
@@ -369,10 +371,66 @@ static void test_exact_budget_across_native_blocks(void **state)
 	assert_int_equal(p->jit->harts[0]->icount, p->interp->harts[0]->icount);
 }
 
+/*
+ * The native code's contract (core/jit.h) on one block: it stops before a
+ * load when exit_request is set or the TLB misses, returning the load's
+ * index with the instructions before it done, and the load not; with the
+ * TLB warm and no request it runs to the block's end.
+ */
+static void test_side_exits_stop_before_the_load(void **state)
+{
+	struct pair *p = *state;
+	struct hart *h = p->jit->harts[0];
+	if (!h->jit)
+		skip();
+	const uint32_t code[] = { RV_ADDI(1, 1, 1), RV_ADDI(2, 2, 2), RV_ADDI(3, 3, 3),
+				  RV_LD(5, REG_BASE, 8), RV_ADDI(4, 4, 4), rv_jal(-20, 0) };
+	uint64_t regs[65] = { 0 };
+	static uint8_t data[DATA_SPAN];
+	uint64_t v = 0x1122334455667788ull;
+	memcpy(data + DATA_SPAN / 2 + 8, &v, 8);
+	load(p->jit, code, 6, regs, data);
+	struct tb *tb = tb_lookup(h, RAM_BASE);
+	assert_non_null(tb);
+	assert_int_equal(tb->n, 6);
+	assert_true(tb->jit || jit_compile(h, tb));
+	jit_fn fn = (jit_fn)tb->jit;
+	uint64_t left = 1000;
+	struct tb *at = tb;
+
+	/* A cold TLB: a side exit at op 3, ops 0..2 done. */
+	assert_int_equal(fn(h, &left, &at), 3);
+	assert_ptr_equal(at, tb);
+	assert_int_equal(h->x[1] + h->x[2] + h->x[3], 6);
+	assert_int_equal(h->x[5], 0);
+
+	/* The interpreter's load fills the TLB; then a safe point: the
+	 * request stops the code before the load again. */
+	exec_run(h, 6);
+	assert_int_equal(h->x[5], v);
+	h->x[5] = 0;
+	atomic_store(&h->exit_request, 1);
+	assert_int_equal(fn(h, &left, &at), 3);
+	assert_int_equal(h->x[5], 0);
+	atomic_store(&h->exit_request, 0);
+
+	/* Warm and unrequested: the whole block, ending at its JAL (exit 0;
+	 * chaining would need the link the interpreter made, and left). */
+	uint64_t x4 = h->x[4];
+	left = 0;   /* no block fits: no native chaining */
+	unsigned r = fn(h, &left, &at);
+	assert_int_equal(r, JIT_DONE + 1);
+	assert_ptr_equal(at, tb);
+	assert_int_equal(h->x[5], v);
+	assert_int_equal(h->x[4], x4 + 4);
+	assert_int_equal(h->pc, RAM_BASE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_budget_across_native_blocks),
+		cmocka_unit_test(test_side_exits_stop_before_the_load),
 		cmocka_unit_test(test_random_blocks_match_the_interpreter),
 		cmocka_unit_test(test_random_fp_blocks_match_the_interpreter),
 	};
