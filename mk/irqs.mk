@@ -11,7 +11,11 @@
 irqs-test: $(RRV) guests
 	@sh tests/irqs/irqs-test.sh $(RRV) $(BUILD)/guests $(BUILD)/irqs-test
 
-irqs-linux-test: $(RRV) $(LINUX_FILES)
+# The Linux files by their paths: this file is read before linux.mk, so
+# $(LINUX_FILES) is still empty here (a fresh build ran the test before
+# anything had fetched them).
+irqs-linux-test: $(RRV) $(BUILD)/linux/Image $(BUILD)/linux/fw_jump.bin \
+		$(BUILD)/linux/initrd.cpio.gz
 	@sh tests/irqs/irqs-linux.sh $(RRV) $(LINUX_OUT) $(BUILD)/irqs-linux
 
 TEST_TARGETS += irqs-test irqs-linux-test
