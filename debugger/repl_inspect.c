@@ -131,7 +131,11 @@ void dbg_print_insn_at(struct dbg_session *s, unsigned hart, uint64_t pc, bool a
 void dbg_print_location(struct dbg_session *s, unsigned hart)
 {
 	const struct hart *h = rpl_machine(s->e)->harts[hart];
-	fprintf(s->out, "[hart %u, icount %" PRIu64 "]\n", hart, h->icount);
+	/* The position's icount: a hart waiting inside an instruction has
+	 * counted its whole block, but stands before that instruction. */
+	struct rpl_pos pos;
+	rpl_position(s->e, &pos);
+	fprintf(s->out, "[hart %u, icount %" PRIu64 "]\n", hart, pos.icount[hart]);
 	dbg_print_insn_at(s, hart, h->pc, true);
 }
 
@@ -167,11 +171,13 @@ static void info_harts(struct dbg_session *s)
 {
 	static const char *const states[] = { "running", "WFI", "ended" };
 	char sym[160];
+	struct rpl_pos pos;
+	rpl_position(s->e, &pos);
 	fprintf(s->out, "  Hart  PC                  Priv  icount        State    Where\n");
 	for (unsigned i = 0; i < rpl_nharts(s->e); i++) {
 		const struct hart *h = rpl_machine(s->e)->harts[i];
 		fprintf(s->out, "%c %-5u 0x%016" PRIx64 "  %-4s  %-12" PRIu64 "  %-7s %s\n",
-			i == s->hart ? '*' : ' ', i, h->pc, priv_name(h->priv), h->icount,
+			i == s->hart ? '*' : ' ', i, h->pc, priv_name(h->priv), pos.icount[i],
 			states[rpl_hart_state(s->e, i)], dbg_symbolize(s, h->pc, sym, sizeof(sym)));
 	}
 }
