@@ -7,9 +7,16 @@ $(BENCH_ELF): bench/cpubench.c $(wildcard tests/guests/common/*)
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $(GUEST_RUNTIME) $<
 
+# The integer mix: cpubench without its floating-point kernel.
+INTBENCH_ELF := $(BENCH_OUT)/intbench.elf
+$(INTBENCH_ELF): bench/cpubench.c $(wildcard tests/guests/common/*)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -DBENCH_NO_FP -o $@ $(GUEST_RUNTIME) $<
+
 .PHONY: cpu-bench
-cpu-bench: $(RRV) $(BENCH_ELF)
+cpu-bench: $(RRV) $(BENCH_ELF) $(INTBENCH_ELF)
 	@sh bench/run-bench.sh $(RRV) $(BENCH_ELF) $(BENCH_RUNS)
+	@sh bench/run-bench.sh $(RRV) $(INTBENCH_ELF) $(BENCH_RUNS)
 
 BENCH_TARGETS += cpu-bench
 
