@@ -37,6 +37,14 @@ static inline bool fp_resolve_rm(const struct hart *h, unsigned rm, int *out)
 #define FPU(name, ...) (__builtin_expect(h->fpu_soft, 0) ?                  \
 			fpu_##name(__VA_ARGS__) : fpu_fast_##name(__VA_ARGS__))
 /* Run an FPU call with a resolved rounding mode, accrue flags. */
+/* Accrue the flags an operation raised (writing fflags dirties FS). */
+#define FP_ACCRUE(fl)                                                       \
+	do {                                                                \
+		if (fl) {                                                   \
+			h->fflags |= (fl);                                  \
+			FPX_DIRTY();                                        \
+		}                                                           \
+	} while (0)
 #define FP_RM(stmt)                                                         \
 	do {                                                                \
 		int rm;                                                     \
@@ -44,20 +52,14 @@ static inline bool fp_resolve_rm(const struct hart *h, unsigned rm, int *out)
 		if (!fp_resolve_rm(h, op->rm, &rm))                         \
 			return false;                                       \
 		stmt;                                                       \
-		if (fl) {                                                   \
-			h->fflags |= fl;                                    \
-			FPX_DIRTY();                                        \
-		}                                                           \
+		FP_ACCRUE(fl);                                              \
 		return true;                                                \
 	} while (0)
 #define FP_NORM(stmt)                                                       \
 	do {                                                                \
 		unsigned fl = 0;                                            \
 		stmt;                                                       \
-		if (fl) {                                                   \
-			h->fflags |= fl;                                    \
-			FPX_DIRTY();                                        \
-		}                                                           \
+		FP_ACCRUE(fl);                                              \
 		return true;                                                \
 	} while (0)
 #define RD FPX_RD
@@ -84,5 +86,6 @@ static inline bool fp_resolve_rm(const struct hart *h, unsigned rm, int *out)
 #undef FPU
 #undef FP_RM
 #undef FP_NORM
+#undef FP_ACCRUE
 
 #endif /* RRV_CORE_FP_EXEC_H */
