@@ -177,9 +177,11 @@ void exec_run(struct hart *h, uint64_t budget)
 		EXCEPTION(h->exc_cause, h->exc_tval);                       \
 	} while (0)
 	/* Before a slow path: the icount this instruction starts at, which
-	 * record/replay events inside it carry. */
+	 * record/replay events inside it carry, and its pc (inside a block
+	 * h->pc is otherwise the block's start; a hart that waits in the slow
+	 * path, for a replayed event or another hart, shows where it is). */
 #define SYNC_IC() (h->insn_icount = h->icount - (entered - (unsigned)(op - tb->ops)), \
-		   h->insn_pc = op->pc)
+		   h->insn_pc = h->pc = op->pc)
 #define ILLEGAL_INSN() EXCEPTION(EXC_ILLEGAL, op->raw)
 	/* DESIGN.md §3: with exit_request set, the boundary before a memory
 	 * access is a safe point (one relaxed load beside the TLB lookup). */

@@ -248,20 +248,7 @@ static bool wait_deps(struct rr_hart *rh)
 			uint64_t before = rr->serial_progress;
 			rh->waiting = true;
 			rh->waiting_on = *d;
-			/* Waiting in the middle of a block (a slow path set
-			 * insn_icount below the block's count), the hart's pc is
-			 * still the block's start: while others run (and a
-			 * debugger looks) it shows the waiting instruction's, the
-			 * state it stands in. The interpreter does not read pc
-			 * inside a block; it gets its own value back. */
-			struct hart *h = rh->h;
-			uint64_t block_pc = h->pc;
-			bool mid_block = h->insn_icount < h->icount;
-			if (mid_block)
-				h->pc = h->insn_pc;
 			rr_serial_yield(rh);
-			if (mid_block)
-				h->pc = block_pc;
 			rh->waiting = false;
 			if (!rr_stopping(rr) && rr->serial_progress == before &&
 			    !atomic_load_explicit(&rr->m->pause.requested, memory_order_acquire)) {
