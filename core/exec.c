@@ -494,7 +494,7 @@ CASE(FENCE) {
 	NEXT;
 }
 CASE(FENCE_I) {
-	tb_flush_all(h);
+	tb_fence_i(h);
 	if (h->rr) {
 		SYNC_IC();
 		h->m->hooks->cc_inval(h, HOOK_PAGE_ALL, HOOK_CC_FENCE_I);

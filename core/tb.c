@@ -22,6 +22,10 @@ struct tb_cache {
 	uint8_t *arena;
 	size_t used;
 	uint64_t gen;
+	/* Bumped by FENCE.I: a block checked in an older epoch is compared
+	 * with memory at its next lookup (tb_fence_i). */
+	uint32_t fence_epoch;
+	uint64_t translated;               /* blocks translated, ever */
 	struct tb *hash[1u << TB_HASH_BITS];
 	struct tb *jc[1u << TB_JC_BITS];   /* virtual-pc jump cache */
 	uint64_t npages;                   /* RAM pages + 1 slot for the ROM */
@@ -89,6 +93,11 @@ uint64_t tb_gen(const struct hart *h)
 	return h->tbc->gen;
 }
 
+uint64_t tb_translated(const struct hart *h)
+{
+	return h->tbc->translated;
+}
+
 const uint64_t *tb_gen_ptr(const struct hart *h)
 {
 	return &h->tbc->gen;
@@ -123,6 +132,15 @@ void tb_flush_all(struct hart *h)
 	h->tb_flush_pending = true;
 	/* No block is reachable any more: neither is their native code. */
 	jit_reset(h->jit);
+}
+
+void tb_fence_i(struct hart *h)
+{
+	struct tb_cache *c = h->tbc;
+	c->fence_epoch++;
+	/* No chain and no jump-cache entry may skip the lookup's check. */
+	tb_flush_jump_cache(h);
+	h->tb_flush_pending = true;
 }
 
 void tb_flush_jump_cache(struct hart *h)
@@ -260,6 +278,7 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
 	tb->vpc = vpc;
 	tb->ppc = ppc;
 	tb->flags = flags;
+	tb->fence_epoch = h->tbc->fence_epoch;
 	tb->page[0] = ppc >> PAGE_SHIFT;
 	tb->page[1] = TB_NO_PAGE;
 	bool fs_on = flags & 4;
@@ -304,6 +323,7 @@ static struct tb *tb_translate(struct hart *h, uint64_t vpc, uint64_t ppc,
 		end->id = INSN_TB_END;
 		end->pc = pc;
 	}
+	h->tbc->translated++;
 	h->tbc->used += sizeof(struct tb) + (n + 1) * sizeof(struct op);
 	h->tbc->used = (h->tbc->used + 15) & ~(size_t)15;
 	tb->valid = true;
@@ -339,6 +359,34 @@ static bool second_page_ok(struct hart *h, const struct tb *tb, bool *fault)
 	return ppc2 >> PAGE_SHIFT == tb->page[1];
 }
 
+/*
+ * Does memory still hold the instructions tb was translated from? Then a
+ * translation now would give the same block: decoding and the cut points
+ * depend on the bits, vpc and flags only (breakpoints and triggers, which
+ * also cut blocks, flush the whole cache when they change). The caller
+ * holds the rights to read both pages (its fetch translations).
+ */
+static bool code_unchanged(struct hart *h, const struct tb *tb)
+{
+	const uint8_t *p = code_ptr(h, tb->ppc);
+	if (tb->page[1] != TB_NO_PAGE) {
+		/* A straddling block is one instruction, its halves on two
+		 * pages. */
+		const uint8_t *p2 = code_ptr(h, tb->page[1] << PAGE_SHIFT);
+		uint32_t raw = (uint32_t)gmem_read(p, 2) |
+			       (uint32_t)gmem_read(p2, 2) << 16;
+		return raw == tb->ops[0].raw;
+	}
+	for (unsigned i = 0; i < tb->n; i++) {
+		const struct op *op = &tb->ops[i];
+		uint32_t raw = (uint32_t)gmem_read(p, op->len);
+		if (raw != op->raw)
+			return false;
+		p += op->len;
+	}
+	return true;
+}
+
 struct tb *tb_lookup(struct hart *h, uint64_t pc)
 {
 	struct tb_cache *c = h->tbc;
@@ -363,6 +411,16 @@ struct tb *tb_lookup(struct hart *h, uint64_t pc)
 		hash_remove(c, tb);
 		c->gen++;
 		tb = NULL;
+	}
+	if (tb && tb->fence_epoch != c->fence_epoch) {
+		if (code_unchanged(h, tb)) {
+			tb->fence_epoch = c->fence_epoch;
+		} else {
+			tb->valid = false; /* stale since a FENCE.I */
+			hash_remove(c, tb);
+			c->gen++;
+			tb = NULL;
+		}
 	}
 	if (!tb) {
 		tb = tb_translate(h, pc, ppc, flags);

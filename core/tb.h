@@ -28,6 +28,7 @@ struct tb {
 	uint16_t n;          /* instructions (ops[0..n-1]) */
 	bool valid;
 	uint16_t jit_hits;   /* entries so far, until jit_threshold (core/jit.h) */
+	uint32_t fence_epoch; /* the cache's FENCE.I epoch its code was checked in */
 	void *jit;           /* native code (core/jit.h), NULL if none */
 	uint64_t page[2];    /* physical pages holding the code (or TB_NO_PAGE) */
 	struct tb *hash_next;
@@ -57,11 +58,20 @@ bool tb_may_chain(const struct hart *h, const struct tb *from, const struct tb *
 uint64_t tb_gen(const struct hart *h);
 const uint64_t *tb_gen_ptr(const struct hart *h);
 
+/* Blocks this hart has translated since it was created (--stats). */
+uint64_t tb_translated(const struct hart *h);
+
 /* Invalidate every block with code on physical page (paddr >> 12). Returns
  * true if anything was invalidated. */
 bool tb_invalidate_page(struct hart *h, uint64_t paddr);
-/* FENCE.I and full flushes. */
+/* Full flushes (a full arena, breakpoints, triggers, reset, snapshots). */
 void tb_flush_all(struct hart *h);
+/*
+ * FENCE.I: from now on this hart runs the code memory holds. Blocks are
+ * kept and each is checked against memory (its instruction bits) when it
+ * is next looked up, so that only code that changed is translated again.
+ */
+void tb_fence_i(struct hart *h);
 /* Virtual-to-physical mappings changed (satp, SFENCE.VMA). */
 void tb_flush_jump_cache(struct hart *h);
 /* Does a store of size bytes at paddr touch this hart's translated code? */

@@ -14,6 +14,7 @@
 #include "core/inject.h"
 #include "core/jit.h"
 #include "core/machine.h"
+#include "core/tb.h"
 #include "debugger/cli.h"
 #include "debugger/gdb_live.h"
 #include "debugger/cmd_snap.h"
@@ -449,6 +450,11 @@ void cli_print_stats(const struct machine *m, double seconds)
 			(unsigned long long)m->harts[i]->icount,
 			(unsigned long long)m->harts[i]->pc,
 			(unsigned long long)m->harts[i]->x[1], m->harts[i]->priv);
+	uint64_t translated = 0;
+	for (unsigned i = 0; i < m->nharts; i++)
+		translated += tb_translated(m->harts[i]);
+	fprintf(stderr, "rrv: stats: blocks translated=%llu\n",
+		(unsigned long long)translated);
 	struct jit_stats js = { 0 };
 	bool jit = false;
 	for (unsigned i = 0; i < m->nharts; i++) {

@@ -3,9 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "core/riscv.h"
+#include "core/tb.h"
 #include "tests/unit/core_fixture.h"
 #include "tests/unit/rv_asm.h"
 
@@ -104,6 +106,43 @@ static void test_store_next_to_code_keeps_translation_valid(void **state)
 	assert_int_equal(h->x[7], 50);
 }
 
+/*
+ * FENCE.I keeps blocks whose code memory still holds and drops the ones
+ * whose code another hart changed (a write this hart's store path did not
+ * see: made here straight into RAM).
+ */
+static void test_fence_i_keeps_unchanged_and_drops_changed_code(void **state)
+{
+	struct machine *m = *state;
+	const uint32_t code[] = { RV_ADDI(7, 7, 1), RV_FENCE_I, rv_jal(-8, 0) };
+	struct hart *h = fixture_load(m, code, 3);
+	exec_run(h, 3 * 10);
+	assert_int_equal(h->x[7], 10);
+	assert_int_equal(h->pc, RAM_BASE);
+	struct tb *before = tb_lookup(h, RAM_BASE);
+	assert_non_null(before);
+	uint64_t translated = tb_translated(h);
+	exec_run(h, 3 * 10);   /* ten more FENCE.Is */
+	assert_int_equal(h->x[7], 20);
+	assert_ptr_equal(tb_lookup(h, RAM_BASE), before);
+	assert_true(before->valid);
+	assert_int_equal(tb_translated(h), translated);
+	const uint32_t add100 = RV_ADDI(7, 7, 100);
+	memcpy(m->ram, &add100, sizeof(add100));
+	/* No FENCE.I since the block was last looked up: the old code may
+	 * run (and does: it is the same block); after the next, the new. */
+	exec_run(h, 3);
+	assert_int_equal(h->x[7], 21);
+	exec_run(h, 3);
+	assert_int_equal(h->x[7], 121);
+	assert_int_equal(h->icount, 66);
+	assert_false(before->valid);
+	struct tb *after = tb_lookup(h, RAM_BASE);
+	assert_ptr_not_equal(after, before);
+	assert_int_equal(after->ops[0].raw, add100);
+	assert_int_equal(tb_translated(h), translated + 1);
+}
+
 static void test_division_edge_cases(void **state)
 {
 	const uint32_t code[] = {
@@ -197,6 +236,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_budget_stops_inside_a_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fence_i_keeps_unchanged_and_drops_changed_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget_one_at_a_time_matches_full_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trapping_instruction_does_not_retire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ecall_from_m_mode, setup, teardown),
