@@ -127,8 +127,19 @@ expect_report() {
 	expect_report "changed INPUT byte" "$out/t-input.rrv" "120" "divergence"
 # Safe points right after an exception are marked (TRAP): trap_storm has
 # them, and one more exception in a marker must not go unnoticed.
+# How many safe points land right after an exception depends on how the
+# host schedules the harts' threads (from 0 to hundreds on a loaded host):
+# a recording without one is made again, at most twice, and replayed too.
 ntrap=$("$rrv" events "$out/trap_storm-smp4.rrv" --kind TRAP | wc -l)
-if [ "$ntrap" -gt 0 ]; then ok "trap_storm-smp4 has $ntrap TRAP markers"; else bad "trap_storm-smp4: no TRAP marker"; fi
+tries=1
+while [ "$ntrap" -eq 0 ] && [ $tries -lt 3 ]; do
+	tries=$((tries + 1))
+	echo "note: trap_storm-smp4 has no TRAP marker; recording it again (attempt $tries)"
+	record trap_storm-smp4 4 "$gdir/trap_storm.elf"
+	[ "$rec_status" -eq 0 ] && replay trap_storm-smp4 "again$tries"
+	ntrap=$("$rrv" events "$out/trap_storm-smp4.rrv" --kind TRAP | wc -l)
+done
+if [ "$ntrap" -gt 0 ]; then ok "trap_storm-smp4 has $ntrap TRAP markers"; else bad "trap_storm-smp4: no TRAP marker in $tries recordings"; fi
 "$tamper" "$out/trap_storm-smp4.rrv" "$out/t-trap.rrv" trap >/dev/null &&
 	expect_report "changed TRAP marker" "$out/t-trap.rrv" "120" "divergence on hart [0-9]* at icount"
 size=$(stat -c %s "$out/amo_counter-smp4.rrv")
@@ -139,9 +150,10 @@ expect_report "trace missing its last byte" "$out/t-cut1.rrv" "121" "cut short a
 cp "$out/amo_counter-smp4.rrv" "$out/t-flip.rrv"
 python3 -c 'import sys; p, o = sys.argv[1], int(sys.argv[2]); f = open(p, "r+b"); f.seek(o); b = f.read(1)[0]; f.seek(o); f.write(bytes([b ^ 1]))' \
 	"$out/t-flip.rrv" $((size / 2))
-# The byte may land in a chunk header (bad magic, bad size) or its body
-# (bad checksum), depending on the recording's layout: any is a report.
-expect_report "flipped byte" "$out/t-flip.rrv" "1" "bad [a-z ]* in chunk [0-9]* at offset"
+# The byte may land in a chunk header (bad magic, bad chunk header, bad checksum
+# (header)) or its body (bad checksum), depending on the recording's
+# layout: any is a report.
+expect_report "flipped byte" "$out/t-flip.rrv" "1" "bad [a-z ()]* in chunk [0-9]* at offset"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
