@@ -212,6 +212,10 @@ void snap_cli_report(const struct snap_session *s)
 void snap_cli_origin(struct snap_session *s, struct machine_config *cfg,
 		     const struct rr_snap_file *restored)
 {
+	/* Only a snapshot carries the origin: without --save-snapshot no
+	 * image is read and hashed again (30 MB for a Linux boot). */
+	if (!s->path)
+		return;
 	size_t o = strlen(s->origin);
 	if (restored) {
 		/* A machine restored from a snapshot: the images it came from. */
