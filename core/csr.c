@@ -206,7 +206,7 @@ static bool csr_write(struct hart *h, unsigned csr, uint64_t v)
 			return true;
 		h->satp = v & ((15ull << 60) | (0xffffull << 44) | ((1ull << 44) - 1));
 		mmu_flush_tlb(h);
-		tb_flush_jump_cache(h);
+		tb_mappings_changed(h);
 		return true;
 	}
 	case CSR_MSTATUS: write_mstatus(h, v, MSTATUS_WRITABLE); return true;

@@ -553,7 +553,7 @@ CASE(SFENCE_VMA) {
 	    (h->priv == PRV_S && (h->mstatus & MSTATUS_TVM)))
 		ILLEGAL_INSN();
 	mmu_flush_tlb(h);
-	tb_flush_jump_cache(h);
+	tb_mappings_changed(h);
 	if (h->rr) {
 		SYNC_IC();
 		h->m->hooks->cc_inval(h, HOOK_PAGE_ALL, HOOK_CC_SFENCE);

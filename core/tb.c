@@ -138,14 +138,16 @@ void tb_fence_i(struct hart *h)
 {
 	struct tb_cache *c = h->tbc;
 	c->fence_epoch++;
-	/* No chain and no jump-cache entry may skip the lookup's check. */
-	tb_flush_jump_cache(h);
+	/* No chain may skip the lookup's check (the jump cache does not:
+	 * its hits are checked too). */
+	c->gen++;
 	h->tb_flush_pending = true;
 }
 
-void tb_flush_jump_cache(struct hart *h)
+void tb_mappings_changed(struct hart *h)
 {
-	memset(h->tbc->jc, 0, sizeof(h->tbc->jc));
+	/* Chains skip the fetch translation, so they go; the jump cache
+	 * stays: tb_lookup translates pc and checks every hit's ppc. */
 	h->tbc->gen++;
 }
 

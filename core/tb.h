@@ -73,7 +73,7 @@ void tb_flush_all(struct hart *h);
  */
 void tb_fence_i(struct hart *h);
 /* Virtual-to-physical mappings changed (satp, SFENCE.VMA). */
-void tb_flush_jump_cache(struct hart *h);
+void tb_mappings_changed(struct hart *h);
 /* Does a store of size bytes at paddr touch this hart's translated code? */
 bool tb_code_overlaps(const struct hart *h, uint64_t paddr, unsigned size);
 /* Does this hart hold translated code from the page of paddr? */
