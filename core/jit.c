@@ -1,6 +1,7 @@
 /* jit.c: block translation to x86-64 (template JIT), code buffer, W^X. */
 #include "core/jit.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +134,33 @@ struct fixup {
 	unsigned k;
 };
 
+/*
+ * Guest x registers cached in host registers within a block, write-through:
+ * every result is stored to h->x[rd] at once and also kept in a host
+ * register that later reads in the block use. Memory is therefore always
+ * current: side exits, helper calls, block exits and the interpreter need
+ * nothing written back. Mappings start empty at every block entry (also
+ * after a native chained jump); x0 may be mapped, to a register holding 0
+ * (writes to x0 go to REG_SINK, which is never cached).
+ */
+#define RC_NHOST 16
+static const uint8_t rc_pool[] = { X_RSI, X_RDI, X_R8, X_R9, X_R10, X_R11,
+				   X_RBP, X_R14, X_R15 };
+/* Lost at a helper call (SysV): the rest of the pool is callee-saved. */
+#define RC_CALLER_SAVED (1u << X_RSI | 1u << X_RDI | 1u << X_R8 | 1u << X_R9 | \
+			 1u << X_R10 | 1u << X_R11)
+#define RC_POOL (RC_CALLER_SAVED | 1u << X_RBP | 1u << X_R14 | 1u << X_R15)
+
+struct rcache {
+	int8_t host[REG_SINK];        /* guest x register -> host register, -1 */
+	int8_t guest[RC_NHOST];       /* host register -> guest x register, -1 */
+	uint32_t stamp[RC_NHOST];     /* last use, for LRU eviction */
+	uint32_t clock;
+};
+
 struct cx {
 	struct x86_buf b;
+	struct rcache rc;
 	const struct tb *tb;          /* the block being compiled */
 	const uint64_t *gen;          /* the tb cache's generation */
 	bool fp_fast;                 /* the hart may use the host FPU */
@@ -145,13 +171,136 @@ struct cx {
 
 enum emit_result { EM_NEXT, EM_END, EM_NO };
 
+static void rc_reset(struct rcache *rc)
+{
+	memset(rc->host, -1, sizeof(rc->host));
+	memset(rc->guest, -1, sizeof(rc->guest));
+}
+
+static void rc_unmap(struct rcache *rc, unsigned hr)
+{
+	if (rc->guest[hr] >= 0)
+		rc->host[rc->guest[hr]] = -1;
+	rc->guest[hr] = -1;
+}
+
+static void rc_map(struct rcache *rc, unsigned r, unsigned hr)
+{
+	assert(r < REG_SINK && rc->guest[hr] < 0 && rc->host[r] < 0);
+	rc->host[r] = (int8_t)hr;
+	rc->guest[hr] = (int8_t)r;
+	rc->stamp[hr] = ++rc->clock;
+}
+
+/* After a call: the caller-saved registers are lost, and the helper may
+ * have written x[rd] (fp_ops.def writes no other x register). */
+static void rc_after_call(struct rcache *rc, unsigned rd)
+{
+	for (unsigned i = 0; i < sizeof(rc_pool); i++)
+		if (RC_CALLER_SAVED >> rc_pool[i] & 1)
+			rc_unmap(rc, rc_pool[i]);
+	if (rd < REG_SINK && rc->host[rd] >= 0)
+		rc_unmap(rc, (unsigned)rc->host[rd]);
+}
+
+/* A pool register for a new mapping, none of `avoid` (a mask of host
+ * registers the op still reads): a free one, else the least recently used,
+ * whose guest register is then read from memory again when needed. */
+static unsigned rc_pick(struct rcache *rc, unsigned avoid)
+{
+	int best = -1;
+	for (unsigned i = 0; i < sizeof(rc_pool); i++) {
+		unsigned hr = rc_pool[i];
+		if (avoid >> hr & 1)
+			continue;
+		if (rc->guest[hr] < 0)
+			return hr;
+		if (best < 0 || rc->stamp[hr] < rc->stamp[best])
+			best = (int)hr;
+	}
+	assert(best >= 0);
+	rc_unmap(rc, (unsigned)best);
+	return (unsigned)best;
+}
+
+/* The host register holding guest x register r, loaded on first use. */
+static unsigned rc_src(struct cx *c, unsigned r)
+{
+	struct rcache *rc = &c->rc;
+	assert(r < REG_SINK);
+	if (rc->host[r] >= 0) {
+		unsigned hr = (unsigned)rc->host[r];
+		rc->stamp[hr] = ++rc->clock;
+		return hr;
+	}
+	unsigned hr = rc_pick(rc, 0);
+	if (r == 0)
+		x86_alu_rr(&c->b, false, ALU_XOR, hr, hr);
+	else
+		x86_load64(&c->b, hr, X_RBX, HX(r));
+	rc_map(rc, r, hr);
+	return hr;
+}
+
+static unsigned rc_bit(unsigned hr) { return 1u << hr; }
+
+/* The register to compute rd's new value in: rd's own mapping unless the
+ * op still reads it (`avoid`), else a fresh pool register; RAX for the
+ * sink. The mapping changes in rc_def, after the op's code. */
+static unsigned rc_dst(struct cx *c, unsigned rd, unsigned avoid)
+{
+	struct rcache *rc = &c->rc;
+	if (rd == 0 || rd >= REG_SINK)
+		return X_RAX;
+	if (rc->host[rd] >= 0 && !(avoid >> rc->host[rd] & 1))
+		return (unsigned)rc->host[rd];
+	return rc_pick(rc, avoid | (rc->host[rd] >= 0 ? rc_bit((unsigned)rc->host[rd]) : 0));
+}
+
+/* rd = hr: stored at once (write-through) and kept in a pool register. */
+static void rc_def(struct cx *c, unsigned rd, unsigned hr)
+{
+	struct rcache *rc = &c->rc;
+	assert(rd != 0);
+	x86_store64(&c->b, hr, X_RBX, HX(rd));
+	if (rd >= REG_SINK)
+		return;
+	if (rc->host[rd] == (int8_t)hr) {
+		rc->stamp[hr] = ++rc->clock;
+		return;
+	}
+	if (rc->host[rd] >= 0)
+		rc_unmap(rc, (unsigned)rc->host[rd]);
+	if (!(RC_POOL >> hr & 1)) {
+		unsigned d = rc_pick(rc, 0);    /* a scratch register: copy */
+		x86_mov_rr(&c->b, d, hr);
+		hr = d;
+	}
+	assert(rc->guest[hr] < 0);
+	rc_map(rc, rd, hr);
+}
+
+/* For rd = rs1 op ...: in place in rs1's register when rd is rs1 (x86's
+ * two-operand forms), else in rd's register loaded with rs1. `avoid`
+ * holds the op's other sources. */
+static unsigned rc_dst_from(struct cx *c, const struct op *op, unsigned hs1,
+			    unsigned avoid)
+{
+	if (op->rd == op->rs1)
+		return hs1;
+	unsigned d = rc_dst(c, op->rd, avoid | rc_bit(hs1));
+	x86_mov_rr(&c->b, d, hs1);
+	return d;
+}
+
 /*
  * Native code is called as fn(h, &left, &tb) (core/jit.h): RBX = h, R12 =
  * the budget left, R13 = the block the interpreter resumes in (changed by
- * native chaining). The prologue has a fixed length so that a chained jump
- * enters a block right after it.
+ * native chaining); RBP, R14 and R15 are saved for the register cache.
+ * The prologue has a fixed length so that a chained jump enters a block
+ * right after it, in the frame every block shares.
  */
-#define JIT_PROLOGUE_LEN 14
+#define JIT_PROLOGUE_LEN 23
 
 static void emit_prologue(struct cx *c)
 {
@@ -159,7 +308,11 @@ static void emit_prologue(struct cx *c)
 	size_t p0 = x86_pos(b);
 	x86_push(b, X_RBX);
 	x86_push(b, X_R12);
-	x86_push(b, X_R13);   /* three pushes: the stack is aligned for calls */
+	x86_push(b, X_R13);
+	x86_push(b, X_RBP);
+	x86_push(b, X_R14);
+	x86_push(b, X_R15);
+	x86_alu_imm(b, true, ALU_SUB, X_RSP, 8);  /* aligned for calls */
 	x86_mov_rr(b, X_RBX, X_RDI);
 	x86_mov_rr(b, X_R12, X_RSI);
 	x86_mov_rr(b, X_R13, X_RDX);
@@ -171,6 +324,10 @@ static void emit_prologue(struct cx *c)
 static void emit_return(struct cx *c, unsigned v)
 {
 	x86_mov_imm(&c->b, X_RAX, v);
+	x86_alu_imm(&c->b, true, ALU_ADD, X_RSP, 8);
+	x86_pop(&c->b, X_R15);
+	x86_pop(&c->b, X_R14);
+	x86_pop(&c->b, X_RBP);
 	x86_pop(&c->b, X_R13);
 	x86_pop(&c->b, X_R12);
 	x86_pop(&c->b, X_RBX);
@@ -240,11 +397,10 @@ static void emit_mem_addr(struct cx *c, const struct op *op, unsigned k,
 	struct x86_buf *b = &c->b;
 	int32_t set = store ? (int32_t)offsetof(struct tlb_set, w) :
 			      (int32_t)offsetof(struct tlb_set, r);
+	unsigned hs1 = rc_src(c, op->rs1);
 	x86_alu_mem_imm(b, false, ALU_CMP, X_RBX, HOFF(exit_request), 0);
 	exit_if(c, CC_NE, k);
-	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
-	if (op->imm)
-		x86_alu_imm(b, true, ALU_ADD, X_RAX, (int32_t)op->imm);
+	x86_lea(b, X_RAX, hs1, (int32_t)op->imm);
 	x86_mov_rr(b, X_RCX, X_RAX);
 	x86_shift_imm(b, false, SH_SHR, X_RCX, PAGE_SHIFT);
 	x86_alu_imm(b, false, ALU_AND, X_RCX, TLB_SIZE - 1);
@@ -265,16 +421,17 @@ static void emit_load(struct cx *c, const struct op *op, unsigned k,
 	static const unsigned zx[9] = { [1] = OPC_MOVZX8, [2] = OPC_MOVZX16,
 					[4] = OPC_MOV_LOAD, [8] = OPC_MOV_LOAD };
 	emit_mem_addr(c, op, k, size, false);
+	unsigned d = rc_dst(c, op->rd, 0);
 	/* movzx and a 32-bit mov zero-extend to 64 bits by themselves. */
-	x86_mem(&c->b, sign || size == 8, sign ? sx[size] : zx[size], X_RAX, X_RAX, 0);
-	x86_store64(&c->b, X_RAX, X_RBX, HX(op->rd));
+	x86_mem(&c->b, sign || size == 8, sign ? sx[size] : zx[size], d, X_RAX, 0);
+	rc_def(c, op->rd, d);
 }
 
 static void emit_store(struct cx *c, const struct op *op, unsigned k, unsigned size)
 {
+	unsigned hs2 = rc_src(c, op->rs2);
 	emit_mem_addr(c, op, k, size, true);
-	x86_load64(&c->b, X_RDX, X_RBX, HX(op->rs2));
-	x86_store_sized(&c->b, size, X_RDX, X_RAX, 0);
+	x86_store_sized(&c->b, size, hs2, X_RAX, 0);
 }
 
 /*
@@ -338,19 +495,23 @@ static void emit_fmv(struct cx *c, const struct op *op, unsigned id)
 {
 	struct x86_buf *b = &c->b;
 	switch (id) {
-	case INSN_FMV_X_D:
-		x86_load64(b, X_RAX, X_RBX, HF(op->rs1));
-		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+	case INSN_FMV_X_D: {
+		unsigned d = rc_dst(c, op->rd, 0);
+		x86_load64(b, d, X_RBX, HF(op->rs1));
+		rc_def(c, op->rd, d);
 		return;
-	case INSN_FMV_X_W:
-		x86_mem(b, true, OPC_MOVSXD, X_RAX, X_RBX, HF(op->rs1));
-		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+	}
+	case INSN_FMV_X_W: {
+		unsigned d = rc_dst(c, op->rd, 0);
+		x86_mem(b, true, OPC_MOVSXD, d, X_RBX, HF(op->rs1));
+		rc_def(c, op->rd, d);
 		return;
+	}
 	case INSN_FMV_D_X:
-		x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
+		x86_mov_rr(b, X_RAX, rc_src(c, op->rs1));
 		break;
 	default: /* FMV_W_X: the low 32 bits, NaN-boxed */
-		x86_load32(b, X_RAX, X_RBX, HX(op->rs1));
+		x86_rr(b, false, OPC_MOV_LOAD, X_RAX, rc_src(c, op->rs1));
 		x86_mov_imm(b, X_RCX, 0xffffffff00000000ull);
 		x86_alu_rr(b, true, ALU_OR, X_RAX, X_RCX);
 		break;
@@ -467,79 +628,96 @@ static void emit_fp_call(struct cx *c, const struct op *op, unsigned k)
 	exit_if(c, CC_NE, k);
 	if (nslow)
 		x86_patch32(b, done, x86_pos(b));
+	rc_after_call(&c->rc, op->rd);
 }
 
 /* rd = rs1 op rs2, 64- or 32-bit (W forms sign-extend the result). */
 static void emit_alu_rr(struct cx *c, const struct op *op, enum x86_alu alu, bool w)
 {
 	struct x86_buf *b = &c->b;
-	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
-	x86_alu_mem(b, w, alu, X_RAX, X_RBX, HX(op->rs2));
+	unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
+	unsigned d = rc_dst_from(c, op, hs1, rc_bit(hs2));
+	x86_alu_rr(b, w, alu, d, hs2);
 	if (!w)
-		x86_movsxd(b, X_RAX, X_RAX);
-	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		x86_movsxd(b, d, d);
+	rc_def(c, op->rd, d);
+}
+
+/* The value of rs1 op imm when rs1 is x0 (li and friends). */
+static int64_t alu_const(enum x86_alu alu, bool w, int64_t imm)
+{
+	int64_t v = alu == ALU_AND ? 0 : imm;
+	return w ? v : (int64_t)(int32_t)v;
 }
 
 static void emit_alu_ri(struct cx *c, const struct op *op, enum x86_alu alu, bool w)
 {
 	struct x86_buf *b = &c->b;
-	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	if (op->rs1 == 0) {
+		unsigned d = rc_dst(c, op->rd, 0);
+		x86_mov_imm(b, d, (uint64_t)alu_const(alu, w, op->imm));
+		rc_def(c, op->rd, d);
+		return;
+	}
+	unsigned d = rc_dst_from(c, op, rc_src(c, op->rs1), 0);
 	if (op->imm || alu == ALU_AND)
-		x86_alu_imm(b, w, alu, X_RAX, (int32_t)op->imm);
+		x86_alu_imm(b, w, alu, d, (int32_t)op->imm);
 	if (!w)
-		x86_movsxd(b, X_RAX, X_RAX);
-	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		x86_movsxd(b, d, d);
+	rc_def(c, op->rd, d);
 }
 
 static void emit_shift_r(struct cx *c, const struct op *op, enum x86_shift sh, bool w)
 {
 	struct x86_buf *b = &c->b;
-	x86_load64(b, X_RCX, X_RBX, HX(op->rs2));
-	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
-	x86_shift_cl(b, w, sh, X_RAX);
+	unsigned hs1 = rc_src(c, op->rs1);
+	x86_mov_rr(b, X_RCX, rc_src(c, op->rs2));
+	unsigned d = rc_dst_from(c, op, hs1, 0);
+	x86_shift_cl(b, w, sh, d);
 	if (!w)
-		x86_movsxd(b, X_RAX, X_RAX);
-	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		x86_movsxd(b, d, d);
+	rc_def(c, op->rd, d);
 }
 
 static void emit_shift_i(struct cx *c, const struct op *op, enum x86_shift sh, bool w)
 {
 	struct x86_buf *b = &c->b;
-	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
+	unsigned d = rc_dst_from(c, op, rc_src(c, op->rs1), 0);
 	if (op->imm)
-		x86_shift_imm(b, w, sh, X_RAX, (unsigned)op->imm);
+		x86_shift_imm(b, w, sh, d, (unsigned)op->imm);
 	if (!w)
-		x86_movsxd(b, X_RAX, X_RAX);
-	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+		x86_movsxd(b, d, d);
+	rc_def(c, op->rd, d);
 }
 
 static void emit_set(struct cx *c, const struct op *op, enum x86_cc cc, bool imm)
 {
 	struct x86_buf *b = &c->b;
-	x86_load64(b, X_RCX, X_RBX, HX(op->rs1));
+	unsigned hs1 = rc_src(c, op->rs1);
 	if (imm)
-		x86_alu_imm(b, true, ALU_CMP, X_RCX, (int32_t)op->imm);
+		x86_alu_imm(b, true, ALU_CMP, hs1, (int32_t)op->imm);
 	else
-		x86_alu_mem(b, true, ALU_CMP, X_RCX, X_RBX, HX(op->rs2));
+		x86_alu_rr(b, true, ALU_CMP, hs1, rc_src(c, op->rs2));
 	x86_setcc64(b, cc, X_RAX);
-	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+	rc_def(c, op->rd, X_RAX);
 }
 
 /* High half of the 128-bit product (MULH, MULHU, MULHSU). */
 static void emit_mulh(struct cx *c, const struct op *op, unsigned id)
 {
 	struct x86_buf *b = &c->b;
-	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
-	x86_unary_mem(b, true, id == INSN_MULH ? UN_IMUL : UN_MUL, X_RBX, HX(op->rs2));
+	unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
+	x86_mov_rr(b, X_RAX, hs1);
+	x86_unary(b, true, id == INSN_MULH ? UN_IMUL : UN_MUL, hs2);
 	if (id == INSN_MULHSU) {
 		/* signed a times unsigned b: the unsigned product's high half
 		 * minus b when a is negative. */
-		x86_load64(b, X_RCX, X_RBX, HX(op->rs1));
+		x86_mov_rr(b, X_RCX, hs1);
 		x86_shift_imm(b, true, SH_SAR, X_RCX, 63);
-		x86_alu_mem(b, true, ALU_AND, X_RCX, X_RBX, HX(op->rs2));
+		x86_alu_rr(b, true, ALU_AND, X_RCX, hs2);
 		x86_alu_rr(b, true, ALU_SUB, X_RDX, X_RCX);
 	}
-	x86_store64(b, X_RDX, X_RBX, HX(op->rd));
+	rc_def(c, op->rd, X_RDX);
 }
 
 /*
@@ -552,8 +730,9 @@ static void emit_div(struct cx *c, const struct op *op, bool sign, bool rem, boo
 {
 	struct x86_buf *b = &c->b;
 	bool w = w64;
-	x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
-	x86_mem(b, w, OPC_MOV_LOAD, X_RCX, X_RBX, HX(op->rs2));
+	unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
+	x86_rr(b, w, OPC_MOV_LOAD, X_RAX, hs1);
+	x86_rr(b, w, OPC_MOV_LOAD, X_RCX, hs2);
 	x86_rr(b, w, OPC_TEST, X_RCX, X_RCX);
 	size_t to_zero = x86_jcc8(b, CC_E);
 	size_t to_done1 = 0, to_norm = 0;
@@ -585,14 +764,17 @@ static void emit_div(struct cx *c, const struct op *op, bool sign, bool rem, boo
 		x86_land8(b, to_done1);
 	if (!w)
 		x86_movsxd(b, X_RAX, X_RAX);
-	x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+	rc_def(c, op->rd, X_RAX);
 }
 
 static void emit_branch(struct cx *c, const struct op *op, enum x86_cc cc)
 {
 	struct x86_buf *b = &c->b;
-	x86_load64(b, X_RAX, X_RBX, HX(op->rs1));
-	x86_alu_mem(b, true, ALU_CMP, X_RAX, X_RBX, HX(op->rs2));
+	unsigned hs1 = rc_src(c, op->rs1);
+	if (op->rs2 == 0)   /* the same flags as cmp with 0 */
+		x86_rr(b, true, OPC_TEST, hs1, hs1);
+	else
+		x86_alu_rr(b, true, ALU_CMP, hs1, rc_src(c, op->rs2));
 	size_t taken = x86_jcc32(b, cc);
 	x86_mov_imm(b, X_RAX, op->pc + op->len);
 	emit_done(c, 1);
@@ -613,14 +795,13 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 	    id != INSN_BGE && id != INSN_BLTU && id != INSN_BGEU)
 		return EM_NO;
 	switch (id) {
-	case INSN_LUI:
-		x86_store_imm32(b, (int32_t)op->imm, X_RBX, HX(op->rd));
+	case INSN_LUI: case INSN_AUIPC: {
+		unsigned d = rc_dst(c, op->rd, 0);
+		x86_mov_imm(b, d, (id == INSN_AUIPC ? op->pc : 0) + (uint64_t)op->imm);
+		rc_def(c, op->rd, d);
 		return EM_NEXT;
-	case INSN_AUIPC:
-		x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
-		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
-		return EM_NEXT;
-	case INSN_JAL:
+	}
+	case INSN_JAL:     /* the block ends: the link is not cached */
 		x86_mov_imm(b, X_RAX, op->pc + op->len);
 		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
 		x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
@@ -628,7 +809,7 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 		return EM_END;
 	case INSN_JALR:
 		/* The target before rd is written (rd may be rs1). */
-		x86_load64(b, X_RCX, X_RBX, HX(op->rs1));
+		x86_mov_rr(b, X_RCX, rc_src(c, op->rs1));
 		if (op->imm)
 			x86_alu_imm(b, true, ALU_ADD, X_RCX, (int32_t)op->imm);
 		x86_alu_imm(b, true, ALU_AND, X_RCX, -2);
@@ -705,11 +886,12 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 		return EM_NEXT;
 	case INSN_MUL: case INSN_MULW: {
 		bool w = id == INSN_MUL;
-		x86_mem(b, w, OPC_MOV_LOAD, X_RAX, X_RBX, HX(op->rs1));
-		x86_mem(b, w, OPC_IMUL, X_RAX, X_RBX, HX(op->rs2));
+		unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
+		unsigned d = rc_dst_from(c, op, hs1, rc_bit(hs2));
+		x86_rr(b, w, OPC_IMUL, d, hs2);
 		if (!w)
-			x86_movsxd(b, X_RAX, X_RAX);
-		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
+			x86_movsxd(b, d, d);
+		rc_def(c, op->rd, d);
 		return EM_NEXT;
 	}
 	case INSN_MULH: case INSN_MULHU: case INSN_MULHSU:
@@ -755,6 +937,7 @@ bool jit_compile(struct hart *h, struct tb *tb)
 	c.gen = tb_gen_ptr(h);
 	c.fp_fast = !h->fpu_soft;
 	c.fma3 = j->fma3;
+	rc_reset(&c.rc);
 	emit_prologue(&c);
 	/* ops[n] is the TB_END op when the block ends without control flow. */
 	unsigned nops = decode_ends_tb(tb->ops[tb->n - 1].id) ? tb->n : tb->n + 1u;

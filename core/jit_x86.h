@@ -140,12 +140,21 @@ static inline void x86_store32(struct x86_buf *b, unsigned reg, unsigned base, i
 	x86_mem(b, false, OPC_MOV_STORE, reg, base, disp);
 }
 
-/* Store the low `size` bytes of reg (RAX, RCX or RDX for a byte). */
+/* mov byte [base + disp], reg: SPL, BPL, SIL and DIL need a REX prefix
+ * (without one, 4..7 name AH, CH, DH and BH). */
+static inline void x86_store8(struct x86_buf *b, unsigned reg, unsigned base, int32_t disp)
+{
+	if (reg >= 4 && reg < 8 && base < 8)
+		x86_byte(b, 0x40);
+	x86_mem(b, false, OPC_MOV_STORE8, reg, base, disp);
+}
+
+/* Store the low `size` bytes of reg. */
 static inline void x86_store_sized(struct x86_buf *b, unsigned size, unsigned reg,
 				   unsigned base, int32_t disp)
 {
 	switch (size) {
-	case 1: x86_mem(b, false, OPC_MOV_STORE8, reg, base, disp); break;
+	case 1: x86_store8(b, reg, base, disp); break;
 	case 2: x86_byte(b, 0x66); x86_mem(b, false, OPC_MOV_STORE, reg, base, disp); break;
 	case 4: x86_store32(b, reg, base, disp); break;
 	default: x86_store64(b, reg, base, disp); break;
@@ -155,6 +164,12 @@ static inline void x86_store_sized(struct x86_buf *b, unsigned size, unsigned re
 static inline void x86_mov_rr(struct x86_buf *b, unsigned dst, unsigned src)
 {
 	x86_rr(b, true, OPC_MOV_LOAD, dst, src);
+}
+
+/* dst = base + disp (no flags changed). */
+static inline void x86_lea(struct x86_buf *b, unsigned dst, unsigned base, int32_t disp)
+{
+	x86_mem(b, true, OPC_LEA, dst, base, disp);
 }
 
 /* dst = imm, in the shortest form. */

@@ -77,8 +77,17 @@ static uint64_t interesting(void)
 	return pick(3) ? v[pick(sizeof(v) / sizeof(v[0]))] : rnd();
 }
 
-static uint32_t rd_any(void) { return pick(8) ? 1 + pick(29) : 0; }
-static uint32_t rs_any(void) { return pick(32); }
+/* Registers random instructions use: x0..x(reg_pool - 1), all 32 when 0.
+ * A small pool makes most reads hit a register written earlier in the
+ * block (the JIT's register cache); one above the cache's nine host
+ * registers makes it evict. */
+static unsigned reg_pool;
+static uint32_t rd_any(void)
+{
+	unsigned n = reg_pool ? reg_pool - 1 : 29;
+	return pick(8) ? 1 + pick(n) : 0;
+}
+static uint32_t rs_any(void) { return pick(reg_pool ? reg_pool : 32); }
 
 /* One random straight-line instruction the JIT translates natively. */
 static uint32_t random_insn(void)
@@ -167,6 +176,8 @@ static uint32_t random_fp_insn(void)
 {
 	uint32_t rd = pick(32), rs1 = pick(32), rs2 = pick(32), fmt = pick(2);
 	uint32_t xrd = rd_any();
+	if (reg_pool)   /* f registers as few as the x ones */
+		rd = pick(reg_pool), rs1 = pick(reg_pool), rs2 = pick(reg_pool);
 	int32_t imm = (int32_t)(rnd() % 4096) - 2048;
 	switch (pick(14)) {
 	case 0: case 1: { /* add sub mul div */
@@ -350,6 +361,128 @@ static void test_random_fp_blocks_match_the_interpreter(void **state)
 	run_random_blocks(p, true, 1000000);
 }
 
+/* Six registers: nearly every read is of a register the block wrote
+ * (rd == rs1, rd == rs2, x0 on both sides), also around helper calls. */
+static void test_random_blocks_on_few_registers_match(void **state)
+{
+	struct pair *p = *state;
+	if (!p->jit->harts[0]->jit)
+		skip();
+	reg_pool = 6;
+	run_random_blocks(p, false, 2000000);
+	run_random_blocks(p, true, 3000000);
+	reg_pool = 0;
+}
+
+/* Fourteen registers: more than the cache holds, so mappings are evicted
+ * and reloaded. */
+static void test_random_blocks_on_more_registers_than_cached_match(void **state)
+{
+	struct pair *p = *state;
+	if (!p->jit->harts[0]->jit)
+		skip();
+	reg_pool = 14;
+	run_random_blocks(p, false, 4000000);
+	run_random_blocks(p, true, 5000000);
+	reg_pool = 0;
+}
+
+/* One pass over a block on both machines (budget = its instructions). */
+static void run_once_both(struct pair *p, const uint32_t *code, unsigned n,
+			  const uint64_t *regs)
+{
+	static uint8_t data[DATA_SPAN];
+	load(p->jit, code, n, regs, data);
+	load(p->interp, code, n, regs, data);
+	exec_run(p->jit->harts[0], n);
+	exec_run(p->interp->harts[0], n);
+	assert_true(same_state(p->jit, p->interp));
+}
+
+/*
+ * Registers the block wrote and then read (rd == rs1, rd == rs2, x0 as
+ * destination and source) are in memory at a side exit: the cold TLB
+ * stops the code before the load, with everything before it stored.
+ */
+static void test_cached_writes_are_in_memory_at_a_side_exit(void **state)
+{
+	struct pair *p = *state;
+	struct hart *h = p->jit->harts[0];
+	if (!h->jit)
+		skip();
+	const uint32_t code[] = {
+		RV_ADDI(1, 1, 1),          /* x1 = 8 */
+		RV_ADD(2, 1, 1),           /* x2 = 16 */
+		RV_ADD(1, 1, 2),           /* x1 = 24: rd == rs1 */
+		RV_ADD(3, 2, 3),           /* x3 = 16 + 100: rd == rs2 */
+		RV_ADDI(0, 1, 5),          /* to x0: nothing */
+		RV_ADD(4, 0, 1),           /* x4 = 0 + 24 */
+		RV_ADDI(5, 0, -7),         /* li */
+		RV_LD(6, REG_BASE, 8),     /* side exit: TLB cold */
+		RV_ADD(7, 6, 1),
+		rv_jal(-36, 0),
+	};
+	uint64_t regs[65] = { 0 };
+	regs[1] = 7;
+	regs[3] = 100;
+	static uint8_t data[DATA_SPAN];
+	load(p->jit, code, 10, regs, data);
+	struct tb *tb = tb_lookup(h, RAM_BASE);
+	assert_non_null(tb);
+	assert_true(tb->jit || jit_compile(h, tb));
+	uint64_t left = 1000;
+	struct tb *at = tb;
+	assert_int_equal(((jit_fn)tb->jit)(h, &left, &at), 7);
+	assert_int_equal(h->x[0], 0);
+	assert_int_equal(h->x[1], 24);
+	assert_int_equal(h->x[2], 16);
+	assert_int_equal(h->x[3], 116);
+	assert_int_equal(h->x[4], 24);
+	assert_int_equal(h->x[5], (uint64_t)-7);
+	assert_int_equal(h->x[6], 0);
+	run_once_both(p, code, 10, regs);
+	run_once_both(p, code, 10, regs);   /* the same, with the TLB warm */
+}
+
+/*
+ * Helper calls (the F/D instructions without a native form) in the middle
+ * of a block, with every host register of the cache in use: the register
+ * each writes (FCVT's and FCLASS's rd) and the ones the calls clobber on
+ * the host are read right after them and at the end.
+ */
+static void test_reads_after_a_helper_call_see_its_writes(void **state)
+{
+	struct pair *p = *state;
+	if (!p->jit->harts[0]->jit)
+		skip();
+	uint32_t code[60];
+	unsigned n = 0;
+	for (unsigned r = 1; r <= 12; r++)     /* more than the cache holds */
+		code[n++] = RV_ADDI(r, r, (int32_t)r);
+	for (unsigned r = 12; r >= 4; r--) {   /* the nine cached last */
+		if (r & 1)
+			code[n++] = rv_r(0x61, 2, 1, 1, r, 0x53); /* fcvt.l.d xr, f1, rtz */
+		else
+			code[n++] = rv_r(0x71, 0, 1, 1, r, 0x53); /* fclass.d xr, f1 */
+		code[n++] = RV_ADD(20, 20, r);
+	}
+	code[n++] = rv_r(0x00, 4, 3, 0, 2, 0x53);  /* fadd.s f2, f3, f4 */
+	for (unsigned r = 1; r <= 12; r++)
+		code[n++] = RV_ADD(21, 21, r);
+	code[n] = rv_jal(-4 * (int32_t)n, 0);
+	n++;
+	uint64_t regs[65] = { 0 };
+	for (unsigned r = 1; r <= 12; r++)
+		regs[r] = 1000 * r;
+	regs[32 + 1] = 0x4008000000000000ull;      /* f1 = 3.0 */
+	run_once_both(p, code, n, regs);
+	const struct hart *h = p->jit->harts[0];
+	/* fclass.d 3.0 = bit 6, positive normal */
+	assert_int_equal(h->x[20], 4 * 3 + 5 * 64);
+	assert_int_equal(h->x[21], 1001 + 2002 + 3003 + 4 * 3 + 5 * 64);
+	run_once_both(p, code, n, regs);
+}
+
 /* A long block that fits the budget runs natively: icount and pc are
  * the interpreter's, also when the budget stops inside the next one. */
 static void test_exact_budget_across_native_blocks(void **state)
@@ -433,6 +566,10 @@ int main(void)
 		cmocka_unit_test(test_side_exits_stop_before_the_load),
 		cmocka_unit_test(test_random_blocks_match_the_interpreter),
 		cmocka_unit_test(test_random_fp_blocks_match_the_interpreter),
+		cmocka_unit_test(test_random_blocks_on_few_registers_match),
+		cmocka_unit_test(test_random_blocks_on_more_registers_than_cached_match),
+		cmocka_unit_test(test_cached_writes_are_in_memory_at_a_side_exit),
+		cmocka_unit_test(test_reads_after_a_helper_call_see_its_writes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
