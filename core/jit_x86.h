@@ -189,13 +189,6 @@ static inline void x86_mov_imm(struct x86_buf *b, unsigned dst, uint64_t imm)
 	}
 }
 
-/* qword [base + disp] = imm32 sign-extended. */
-static inline void x86_store_imm32(struct x86_buf *b, int32_t imm, unsigned base, int32_t disp)
-{
-	x86_mem(b, true, 0xc7, 0, base, disp);
-	x86_u32(b, (uint32_t)imm);
-}
-
 /* reg op= [base + disp] (ADD, OR, AND, SUB, XOR, CMP). */
 static inline void x86_alu_mem(struct x86_buf *b, bool w, enum x86_alu op, unsigned reg,
 			       unsigned base, int32_t disp)
@@ -251,12 +244,6 @@ static inline void x86_shift_cl(struct x86_buf *b, bool w, enum x86_shift op, un
 static inline void x86_unary(struct x86_buf *b, bool w, enum x86_unary op, unsigned reg)
 {
 	x86_rr(b, w, OPC_UNARY, op, reg);
-}
-
-static inline void x86_unary_mem(struct x86_buf *b, bool w, enum x86_unary op,
-				 unsigned base, int32_t disp)
-{
-	x86_mem(b, w, OPC_UNARY, op, base, disp);
 }
 
 /* dst = (cc) ? 1 : 0, 64-bit (dst must be RAX, RCX or RDX). */

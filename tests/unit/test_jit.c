@@ -361,30 +361,30 @@ static void test_random_fp_blocks_match_the_interpreter(void **state)
 	run_random_blocks(p, true, 1000000);
 }
 
-/* Six registers: nearly every read is of a register the block wrote
- * (rd == rs1, rd == rs2, x0 on both sides), also around helper calls. */
-static void test_random_blocks_on_few_registers_match(void **state)
+/* Random integer and F/D blocks drawing their registers from x0..x(n-1). */
+static void run_random_blocks_on(void **state, unsigned n, unsigned seed)
 {
 	struct pair *p = *state;
 	if (!p->jit->harts[0]->jit)
 		skip();
-	reg_pool = 6;
-	run_random_blocks(p, false, 2000000);
-	run_random_blocks(p, true, 3000000);
+	reg_pool = n;
+	run_random_blocks(p, false, seed);
+	run_random_blocks(p, true, seed + 1000000);
 	reg_pool = 0;
+}
+
+/* Six registers: nearly every read is of a register the block wrote
+ * (rd == rs1, rd == rs2, x0 on both sides), also around helper calls. */
+static void test_random_blocks_on_few_registers_match(void **state)
+{
+	run_random_blocks_on(state, 6, 2000000);
 }
 
 /* Fourteen registers: more than the cache holds, so mappings are evicted
  * and reloaded. */
 static void test_random_blocks_on_more_registers_than_cached_match(void **state)
 {
-	struct pair *p = *state;
-	if (!p->jit->harts[0]->jit)
-		skip();
-	reg_pool = 14;
-	run_random_blocks(p, false, 4000000);
-	run_random_blocks(p, true, 5000000);
-	reg_pool = 0;
+	run_random_blocks_on(state, 14, 4000000);
 }
 
 /* One pass over a block on both machines (budget = its instructions). */
