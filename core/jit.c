@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "core/jit_rc.h"
 #include "core/jit_x86.h"
 #else
 #define JIT_HOST 0
@@ -30,9 +32,11 @@
 struct jit {
 	uint8_t *rw, *rx;     /* two views of one memfd: never W and X at once */
 	size_t size, used;
+	size_t epilogue_len;  /* the shared epilogue at the start of the buffer */
 	bool full;            /* no room: compile nothing until the next reset */
 	bool fma3;            /* host FMA3, for the fused multiply-adds */
 	unsigned threshold;
+	const char *dump;     /* $RRV_JIT_DUMP: a file to append code to */
 	struct jit_stats st;
 };
 
@@ -67,12 +71,14 @@ void jit_reset(struct jit *j)
 {
 	if (!j)
 		return;
-	j->used = 0;
+	j->used = j->epilogue_len;   /* the epilogue stays */
 	j->full = false;
 	j->st.resets++;
 }
 
 #if JIT_HOST
+
+static void emit_epilogue(struct x86_buf *b);
 
 struct jit *jit_new(enum jit_mode mode)
 {
@@ -87,6 +93,7 @@ struct jit *jit_new(enum jit_mode mode)
 	const char *t = getenv("RRV_JIT_THRESHOLD");
 	if (t && atoi(t) >= 1 && atoi(t) <= 65535)
 		j->threshold = (unsigned)atoi(t);
+	j->dump = getenv("RRV_JIT_DUMP");
 	int fd = memfd_create("rrv-jit", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)j->size) < 0)
 		goto out_close;
@@ -95,6 +102,10 @@ struct jit *jit_new(enum jit_mode mode)
 	if (j->rw == MAP_FAILED || j->rx == MAP_FAILED)
 		goto out_unmap;
 	close(fd);
+	struct x86_buf eb = { .p = j->rw, .start = j->rw, .end = j->rw + 256 };
+	emit_epilogue(&eb);
+	j->epilogue_len = (x86_pos(&eb) + 15) & ~(size_t)15;
+	j->used = j->epilogue_len;
 	return j;
 
 out_unmap:
@@ -134,173 +145,34 @@ struct fixup {
 	unsigned k;
 };
 
-/*
- * Guest x registers cached in host registers within a block, write-through:
- * every result is stored to h->x[rd] at once and also kept in a host
- * register that later reads in the block use. Memory is therefore always
- * current: side exits, helper calls, block exits and the interpreter need
- * nothing written back. Mappings start empty at every block entry (also
- * after a native chained jump); x0 may be mapped, to a register holding 0
- * (writes to x0 go to REG_SINK, which is never cached).
- */
-#define RC_NHOST 16
-static const uint8_t rc_pool[] = { X_RSI, X_RDI, X_R8, X_R9, X_R10, X_R11,
-				   X_RBP, X_R14, X_R15 };
-/* Lost at a helper call (SysV): the rest of the pool is callee-saved. */
-#define RC_CALLER_SAVED (1u << X_RSI | 1u << X_RDI | 1u << X_R8 | 1u << X_R9 | \
-			 1u << X_R10 | 1u << X_R11)
-#define RC_POOL (RC_CALLER_SAVED | 1u << X_RBP | 1u << X_R14 | 1u << X_R15)
-
-struct rcache {
-	int8_t host[REG_SINK];        /* guest x register -> host register, -1 */
-	int8_t guest[RC_NHOST];       /* host register -> guest x register, -1 */
-	uint32_t stamp[RC_NHOST];     /* last use, for LRU eviction */
-	uint32_t clock;
-};
-
 struct cx {
 	struct x86_buf b;
 	struct rcache rc;
 	const struct tb *tb;          /* the block being compiled */
 	const uint64_t *gen;          /* the tb cache's generation */
+	const uint8_t *rx;            /* b.start's address in the rx view */
+	const uint8_t *epilogue;      /* emit_epilogue's, in the rx view */
 	bool fp_fast;                 /* the hart may use the host FPU */
 	bool fma3;                    /* the host has FMA3 */
 	struct fixup fix[2 * (TB_MAX_INSNS + 1)];
 	unsigned nfix;
+	unsigned links;               /* emit_static_link's, for jit_stats */
 };
 
 enum emit_result { EM_NEXT, EM_END, EM_NO };
 
-static void rc_reset(struct rcache *rc)
-{
-	memset(rc->host, -1, sizeof(rc->host));
-	memset(rc->guest, -1, sizeof(rc->guest));
-}
-
-static void rc_unmap(struct rcache *rc, unsigned hr)
-{
-	if (rc->guest[hr] >= 0)
-		rc->host[rc->guest[hr]] = -1;
-	rc->guest[hr] = -1;
-}
-
-static void rc_map(struct rcache *rc, unsigned r, unsigned hr)
-{
-	assert(r < REG_SINK && rc->guest[hr] < 0 && rc->host[r] < 0);
-	rc->host[r] = (int8_t)hr;
-	rc->guest[hr] = (int8_t)r;
-	rc->stamp[hr] = ++rc->clock;
-}
-
-/* After a call: the caller-saved registers are lost, and the helper may
- * have written x[rd] (fp_ops.def writes no other x register). */
-static void rc_after_call(struct rcache *rc, unsigned rd)
-{
-	for (unsigned i = 0; i < sizeof(rc_pool); i++)
-		if (RC_CALLER_SAVED >> rc_pool[i] & 1)
-			rc_unmap(rc, rc_pool[i]);
-	if (rd < REG_SINK && rc->host[rd] >= 0)
-		rc_unmap(rc, (unsigned)rc->host[rd]);
-}
-
-/* A pool register for a new mapping, none of `avoid` (a mask of host
- * registers the op still reads): a free one, else the least recently used,
- * whose guest register is then read from memory again when needed. */
-static unsigned rc_pick(struct rcache *rc, unsigned avoid)
-{
-	int best = -1;
-	for (unsigned i = 0; i < sizeof(rc_pool); i++) {
-		unsigned hr = rc_pool[i];
-		if (avoid >> hr & 1)
-			continue;
-		if (rc->guest[hr] < 0)
-			return hr;
-		if (best < 0 || rc->stamp[hr] < rc->stamp[best])
-			best = (int)hr;
-	}
-	assert(best >= 0);
-	rc_unmap(rc, (unsigned)best);
-	return (unsigned)best;
-}
-
-/* The host register holding guest x register r, loaded on first use. */
-static unsigned rc_src(struct cx *c, unsigned r)
-{
-	struct rcache *rc = &c->rc;
-	assert(r < REG_SINK);
-	if (rc->host[r] >= 0) {
-		unsigned hr = (unsigned)rc->host[r];
-		rc->stamp[hr] = ++rc->clock;
-		return hr;
-	}
-	unsigned hr = rc_pick(rc, 0);
-	if (r == 0)
-		x86_alu_rr(&c->b, false, ALU_XOR, hr, hr);
-	else
-		x86_load64(&c->b, hr, X_RBX, HX(r));
-	rc_map(rc, r, hr);
-	return hr;
-}
-
-static unsigned rc_bit(unsigned hr) { return 1u << hr; }
-
-/* The register to compute rd's new value in: rd's own mapping unless the
- * op still reads it (`avoid`), else a fresh pool register; RAX for the
- * sink. The mapping changes in rc_def, after the op's code. */
-static unsigned rc_dst(struct cx *c, unsigned rd, unsigned avoid)
-{
-	struct rcache *rc = &c->rc;
-	if (rd == 0 || rd >= REG_SINK)
-		return X_RAX;
-	if (rc->host[rd] >= 0 && !(avoid >> rc->host[rd] & 1))
-		return (unsigned)rc->host[rd];
-	return rc_pick(rc, avoid | (rc->host[rd] >= 0 ? rc_bit((unsigned)rc->host[rd]) : 0));
-}
-
-/* rd = hr: stored at once (write-through) and kept in a pool register. */
-static void rc_def(struct cx *c, unsigned rd, unsigned hr)
-{
-	struct rcache *rc = &c->rc;
-	assert(rd != 0);
-	x86_store64(&c->b, hr, X_RBX, HX(rd));
-	if (rd >= REG_SINK)
-		return;
-	if (rc->host[rd] == (int8_t)hr) {
-		rc->stamp[hr] = ++rc->clock;
-		return;
-	}
-	if (rc->host[rd] >= 0)
-		rc_unmap(rc, (unsigned)rc->host[rd]);
-	if (!(RC_POOL >> hr & 1)) {
-		unsigned d = rc_pick(rc, 0);    /* a scratch register: copy */
-		x86_mov_rr(&c->b, d, hr);
-		hr = d;
-	}
-	assert(rc->guest[hr] < 0);
-	rc_map(rc, rd, hr);
-}
-
-/* For rd = rs1 op ...: in place in rs1's register when rd is rs1 (x86's
- * two-operand forms), else in rd's register loaded with rs1. `avoid`
- * holds the op's other sources. */
-static unsigned rc_dst_from(struct cx *c, const struct op *op, unsigned hs1,
-			    unsigned avoid)
-{
-	if (op->rd == op->rs1)
-		return hs1;
-	unsigned d = rc_dst(c, op->rd, avoid | rc_bit(hs1));
-	x86_mov_rr(&c->b, d, hs1);
-	return d;
-}
-
 /*
  * Native code is called as fn(h, &left, &tb) (core/jit.h): RBX = h, R12 =
- * the budget left, R13 = the block the interpreter resumes in (changed by
- * native chaining); RBP, R14 and R15 are saved for the register cache.
- * The prologue has a fixed length so that a chained jump enters a block
- * right after it, in the frame every block shares.
+ * the budget left (written back to *left on return), R13 = tbp; RBP, R14
+ * and R15 are saved for the register cache; [RSP] = &left. The prologue
+ * has a fixed length so that a chained jump enters a block right after
+ * it, in the frame every block shares. Chaining only subtracts each
+ * entered block from R12: the shared epilogue adds what chaining counted
+ * to h->icount, and stores the block it left from to *tbp, so that
+ * h->icount and the budget are what exec.c's enter: would have made them.
+ * Native code reads neither (a helper call is an FP op, which does not).
  */
-#define JIT_PROLOGUE_LEN 23
+#define JIT_PROLOGUE_LEN 20
 
 static void emit_prologue(struct cx *c)
 {
@@ -312,31 +184,58 @@ static void emit_prologue(struct cx *c)
 	x86_push(b, X_RBP);
 	x86_push(b, X_R14);
 	x86_push(b, X_R15);
-	x86_alu_imm(b, true, ALU_SUB, X_RSP, 8);  /* aligned for calls */
+	x86_push(b, X_RSI);                   /* &left; aligned for calls */
 	x86_mov_rr(b, X_RBX, X_RDI);
-	x86_mov_rr(b, X_R12, X_RSI);
+	x86_load64(b, X_R12, X_RSI, 0);
 	x86_mov_rr(b, X_R13, X_RDX);
 	if (x86_pos(b) - p0 != JIT_PROLOGUE_LEN)
 		b->overflow = true;
 }
 
-/* Leave with eax = v. */
-static void emit_return(struct cx *c, unsigned v)
+/* The epilogue every block leaves through, at the start of the code
+ * buffer: EAX = the result, RDX = the block. */
+static void emit_epilogue(struct x86_buf *b)
 {
-	x86_mov_imm(&c->b, X_RAX, v);
-	x86_alu_imm(&c->b, true, ALU_ADD, X_RSP, 8);
-	x86_pop(&c->b, X_R15);
-	x86_pop(&c->b, X_R14);
-	x86_pop(&c->b, X_RBP);
-	x86_pop(&c->b, X_R13);
-	x86_pop(&c->b, X_R12);
-	x86_pop(&c->b, X_RBX);
-	x86_ret(&c->b);
+	x86_store64(b, X_RDX, X_R13, 0);              /* *tbp = block */
+	x86_load64(b, X_RCX, X_RSP, 0);               /* &left */
+	x86_load64(b, X_RDX, X_RCX, 0);               /* left at entry */
+	x86_alu_rr(b, true, ALU_SUB, X_RDX, X_R12);   /* counted by chaining */
+	x86_mem(b, true, 0x01, X_RDX, X_RBX, HOFF(icount)); /* add [icount], rdx */
+	x86_store64(b, X_R12, X_RCX, 0);
+	x86_alu_imm(b, true, ALU_ADD, X_RSP, 8);
+	x86_pop(b, X_R15);
+	x86_pop(b, X_R14);
+	x86_pop(b, X_RBP);
+	x86_pop(b, X_R13);
+	x86_pop(b, X_R12);
+	x86_pop(b, X_RBX);
+	x86_ret(b);
 }
 
-/* Jcc to the side exit at op k. */
+/* jmp rel32 to the native address `to` (in the rx view). */
+static void emit_jmp_rx(struct cx *c, const uint8_t *to)
+{
+	x86_byte(&c->b, 0xe9);
+	ptrdiff_t d = to - (c->rx + x86_pos(&c->b) + 4);
+	if (!x86_fits32(d))
+		c->b.overflow = true;
+	x86_u32(&c->b, (uint32_t)(int32_t)d);
+}
+
+/* Leave with eax = v (every dirty register stored before). */
+static void emit_return(struct cx *c, unsigned v)
+{
+	assert(c->rc.dirty == 0);
+	x86_mov_imm(&c->b, X_RAX, v);
+	x86_mov_imm(&c->b, X_RDX, (uint64_t)(uintptr_t)c->tb);
+	emit_jmp_rx(c, c->epilogue);
+}
+
+/* Jcc to the side exit at op k; the registers are stored first (only
+ * stores: the flags the Jcc tests survive). */
 static void exit_if(struct cx *c, enum x86_cc cc, unsigned k)
 {
+	rc_flush(&c->rc);
 	size_t at = x86_jcc32(&c->b, cc);
 	if (c->nfix < sizeof(c->fix) / sizeof(c->fix[0]))
 		c->fix[c->nfix++] = (struct fixup){ at, k };
@@ -345,41 +244,71 @@ static void exit_if(struct cx *c, enum x86_cc cc, unsigned k)
 }
 
 /*
+ * Exit `slot`'s link as compiled in: when the interpreter had linked it
+ * already (exec.c's chain:, tb_may_chain) to a block with native code (or
+ * to this block), the jump goes straight there while the cache's
+ * generation is still the one the link was made in — the only thing that
+ * could have undone the link. The budget test is the interpreter's.
+ * `out` collects the jumps to the return; false when there is no such link.
+ */
+static bool emit_static_link(struct cx *c, int slot, size_t *out, unsigned *n)
+{
+	struct x86_buf *b = &c->b;
+	const struct tb *t = c->tb->link[slot];
+	uint64_t gen = *c->gen;
+	if (!t || c->tb->link_gen[slot] != gen || gen > INT32_MAX ||
+	    (t != c->tb && !t->jit))
+		return false;
+	const uint8_t *code = t == c->tb ? c->rx : (const uint8_t *)t->jit;
+	x86_mov_imm(b, X_RCX, (uint64_t)(uintptr_t)c->gen);
+	x86_mem(b, true, 0x81, ALU_CMP, X_RCX, 0);    /* cmp qword [rcx], imm32 */
+	x86_u32(b, (uint32_t)gen);
+	size_t dyn = x86_jcc8(b, CC_NE);
+	x86_alu_imm(b, true, ALU_CMP, X_R12, t->n);
+	out[(*n)++] = x86_jcc8(b, CC_B);
+	x86_alu_imm(b, true, ALU_SUB, X_R12, t->n);
+	emit_jmp_rx(c, code + JIT_PROLOGUE_LEN);
+	x86_land8(b, dyn);
+	c->links++;
+	return true;
+}
+
+/*
  * The block is done: h->pc = RAX, follow exit `slot`. A direct exit whose
  * link the interpreter made (exec.c's chain:, with tb_may_chain) is
  * followed natively under exactly the interpreter's conditions: no
  * exit_request, the link of this generation, the next block fits the
- * budget, and it has native code; then its instructions are counted as
- * exec.c's enter: counts them. Otherwise the interpreter chains.
+ * budget, and it has native code. Otherwise the interpreter chains.
  */
 static void emit_done(struct cx *c, int slot)
 {
 	struct x86_buf *b = &c->b;
+	rc_flush(&c->rc);
 	x86_store64(b, X_RAX, X_RBX, HOFF(pc));
 	if (slot >= 0) {
-		size_t out[6];
+		size_t out[7];
+		unsigned n = 0;
 		x86_alu_mem_imm(b, false, ALU_CMP, X_RBX, HOFF(exit_request), 0);
-		out[0] = x86_jcc8(b, CC_NE);
+		out[n++] = x86_jcc8(b, CC_NE);
+		emit_static_link(c, slot, out, &n);
 		x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)c->tb);
 		x86_load64(b, X_RCX, X_RSI, (int32_t)offsetof(struct tb, link[slot]));
 		x86_rr(b, true, OPC_TEST, X_RCX, X_RCX);
-		out[1] = x86_jcc8(b, CC_E);
+		out[n++] = x86_jcc8(b, CC_E);
 		x86_load64(b, X_RDX, X_RSI, (int32_t)offsetof(struct tb, link_gen[slot]));
 		x86_mov_imm(b, X_RSI, (uint64_t)(uintptr_t)c->gen);
 		x86_alu_mem(b, true, ALU_CMP, X_RDX, X_RSI, 0);
-		out[2] = x86_jcc8(b, CC_NE);
+		out[n++] = x86_jcc8(b, CC_NE);
 		x86_mem(b, false, OPC_MOVZX16, X_RDX, X_RCX, (int32_t)offsetof(struct tb, n));
-		x86_alu_mem(b, true, ALU_CMP, X_RDX, X_R12, 0);
-		out[3] = x86_jcc8(b, CC_A);
+		x86_alu_rr(b, true, ALU_CMP, X_R12, X_RDX);
+		out[n++] = x86_jcc8(b, CC_B);
 		x86_load64(b, X_RSI, X_RCX, (int32_t)offsetof(struct tb, jit));
 		x86_rr(b, true, OPC_TEST, X_RSI, X_RSI);
-		out[4] = x86_jcc8(b, CC_E);
-		x86_mem(b, true, 0x29, X_RDX, X_R12, 0);                 /* sub [r12], rdx */
-		x86_mem(b, true, 0x01, X_RDX, X_RBX, HOFF(icount));      /* add [icount], rdx */
-		x86_store64(b, X_RCX, X_R13, 0);                         /* *tbp = next */
+		out[n++] = x86_jcc8(b, CC_E);
+		x86_alu_rr(b, true, ALU_SUB, X_R12, X_RDX);
 		x86_alu_imm(b, true, ALU_ADD, X_RSI, JIT_PROLOGUE_LEN);
 		x86_rr(b, false, 0xff, 4, X_RSI);                        /* jmp rsi */
-		for (unsigned i = 0; i < 5; i++)
+		for (unsigned i = 0; i < n; i++)
 			x86_land8(b, out[i]);
 	}
 	emit_return(c, JIT_DONE + (unsigned)(1 + slot));
@@ -397,7 +326,7 @@ static void emit_mem_addr(struct cx *c, const struct op *op, unsigned k,
 	struct x86_buf *b = &c->b;
 	int32_t set = store ? (int32_t)offsetof(struct tlb_set, w) :
 			      (int32_t)offsetof(struct tlb_set, r);
-	unsigned hs1 = rc_src(c, op->rs1);
+	unsigned hs1 = rc_src(&c->rc, op->rs1);
 	x86_alu_mem_imm(b, false, ALU_CMP, X_RBX, HOFF(exit_request), 0);
 	exit_if(c, CC_NE, k);
 	x86_lea(b, X_RAX, hs1, (int32_t)op->imm);
@@ -421,15 +350,15 @@ static void emit_load(struct cx *c, const struct op *op, unsigned k,
 	static const unsigned zx[9] = { [1] = OPC_MOVZX8, [2] = OPC_MOVZX16,
 					[4] = OPC_MOV_LOAD, [8] = OPC_MOV_LOAD };
 	emit_mem_addr(c, op, k, size, false);
-	unsigned d = rc_dst(c, op->rd, 0);
+	unsigned d = rc_dst(&c->rc, op->rd, 0);
 	/* movzx and a 32-bit mov zero-extend to 64 bits by themselves. */
 	x86_mem(&c->b, sign || size == 8, sign ? sx[size] : zx[size], d, X_RAX, 0);
-	rc_def(c, op->rd, d);
+	rc_def(&c->rc, op->rd, d);
 }
 
 static void emit_store(struct cx *c, const struct op *op, unsigned k, unsigned size)
 {
-	unsigned hs2 = rc_src(c, op->rs2);
+	unsigned hs2 = rc_src(&c->rc, op->rs2);
 	emit_mem_addr(c, op, k, size, true);
 	x86_store_sized(&c->b, size, hs2, X_RAX, 0);
 }
@@ -496,22 +425,22 @@ static void emit_fmv(struct cx *c, const struct op *op, unsigned id)
 	struct x86_buf *b = &c->b;
 	switch (id) {
 	case INSN_FMV_X_D: {
-		unsigned d = rc_dst(c, op->rd, 0);
+		unsigned d = rc_dst(&c->rc, op->rd, 0);
 		x86_load64(b, d, X_RBX, HF(op->rs1));
-		rc_def(c, op->rd, d);
+		rc_def(&c->rc, op->rd, d);
 		return;
 	}
 	case INSN_FMV_X_W: {
-		unsigned d = rc_dst(c, op->rd, 0);
+		unsigned d = rc_dst(&c->rc, op->rd, 0);
 		x86_mem(b, true, OPC_MOVSXD, d, X_RBX, HF(op->rs1));
-		rc_def(c, op->rd, d);
+		rc_def(&c->rc, op->rd, d);
 		return;
 	}
 	case INSN_FMV_D_X:
-		x86_mov_rr(b, X_RAX, rc_src(c, op->rs1));
+		x86_mov_rr(b, X_RAX, rc_src(&c->rc, op->rs1));
 		break;
 	default: /* FMV_W_X: the low 32 bits, NaN-boxed */
-		x86_rr(b, false, OPC_MOV_LOAD, X_RAX, rc_src(c, op->rs1));
+		x86_rr(b, false, OPC_MOV_LOAD, X_RAX, rc_src(&c->rc, op->rs1));
 		x86_mov_imm(b, X_RCX, 0xffffffff00000000ull);
 		x86_alu_rr(b, true, ALU_OR, X_RAX, X_RCX);
 		break;
@@ -611,6 +540,7 @@ static void emit_fp_call(struct cx *c, const struct op *op, unsigned k)
 	size_t slow[3], done = 0;
 	unsigned nslow = 0;
 	int sse, fma;
+	rc_flush(&c->rc);     /* the helper reads h->x (and so may the stub) */
 	if (c->fp_fast && fp_fast_op(op->id, &sse, &fma) &&
 	    (op->rm == FPU_RNE || op->rm == FPU_DYN) && (fma < 0 || c->fma3)) {
 		emit_fp_fast(c, op, sse, fma, slow, &nslow);
@@ -635,12 +565,12 @@ static void emit_fp_call(struct cx *c, const struct op *op, unsigned k)
 static void emit_alu_rr(struct cx *c, const struct op *op, enum x86_alu alu, bool w)
 {
 	struct x86_buf *b = &c->b;
-	unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
-	unsigned d = rc_dst_from(c, op, hs1, rc_bit(hs2));
+	unsigned hs1 = rc_src(&c->rc, op->rs1), hs2 = rc_src(&c->rc, op->rs2);
+	unsigned d = rc_dst_from(&c->rc, op->rd, op->rs1, hs1, rc_bit(hs2));
 	x86_alu_rr(b, w, alu, d, hs2);
 	if (!w)
 		x86_movsxd(b, d, d);
-	rc_def(c, op->rd, d);
+	rc_def(&c->rc, op->rd, d);
 }
 
 /* The value of rs1 op imm when rs1 is x0 (li and friends). */
@@ -654,59 +584,59 @@ static void emit_alu_ri(struct cx *c, const struct op *op, enum x86_alu alu, boo
 {
 	struct x86_buf *b = &c->b;
 	if (op->rs1 == 0) {
-		unsigned d = rc_dst(c, op->rd, 0);
+		unsigned d = rc_dst(&c->rc, op->rd, 0);
 		x86_mov_imm(b, d, (uint64_t)alu_const(alu, w, op->imm));
-		rc_def(c, op->rd, d);
+		rc_def(&c->rc, op->rd, d);
 		return;
 	}
-	unsigned d = rc_dst_from(c, op, rc_src(c, op->rs1), 0);
+	unsigned d = rc_dst_from(&c->rc, op->rd, op->rs1, rc_src(&c->rc, op->rs1), 0);
 	if (op->imm || alu == ALU_AND)
 		x86_alu_imm(b, w, alu, d, (int32_t)op->imm);
 	if (!w)
 		x86_movsxd(b, d, d);
-	rc_def(c, op->rd, d);
+	rc_def(&c->rc, op->rd, d);
 }
 
 static void emit_shift_r(struct cx *c, const struct op *op, enum x86_shift sh, bool w)
 {
 	struct x86_buf *b = &c->b;
-	unsigned hs1 = rc_src(c, op->rs1);
-	x86_mov_rr(b, X_RCX, rc_src(c, op->rs2));
-	unsigned d = rc_dst_from(c, op, hs1, 0);
+	unsigned hs1 = rc_src(&c->rc, op->rs1);
+	x86_mov_rr(b, X_RCX, rc_src(&c->rc, op->rs2));
+	unsigned d = rc_dst_from(&c->rc, op->rd, op->rs1, hs1, 0);
 	x86_shift_cl(b, w, sh, d);
 	if (!w)
 		x86_movsxd(b, d, d);
-	rc_def(c, op->rd, d);
+	rc_def(&c->rc, op->rd, d);
 }
 
 static void emit_shift_i(struct cx *c, const struct op *op, enum x86_shift sh, bool w)
 {
 	struct x86_buf *b = &c->b;
-	unsigned d = rc_dst_from(c, op, rc_src(c, op->rs1), 0);
+	unsigned d = rc_dst_from(&c->rc, op->rd, op->rs1, rc_src(&c->rc, op->rs1), 0);
 	if (op->imm)
 		x86_shift_imm(b, w, sh, d, (unsigned)op->imm);
 	if (!w)
 		x86_movsxd(b, d, d);
-	rc_def(c, op->rd, d);
+	rc_def(&c->rc, op->rd, d);
 }
 
 static void emit_set(struct cx *c, const struct op *op, enum x86_cc cc, bool imm)
 {
 	struct x86_buf *b = &c->b;
-	unsigned hs1 = rc_src(c, op->rs1);
+	unsigned hs1 = rc_src(&c->rc, op->rs1);
 	if (imm)
 		x86_alu_imm(b, true, ALU_CMP, hs1, (int32_t)op->imm);
 	else
-		x86_alu_rr(b, true, ALU_CMP, hs1, rc_src(c, op->rs2));
+		x86_alu_rr(b, true, ALU_CMP, hs1, rc_src(&c->rc, op->rs2));
 	x86_setcc64(b, cc, X_RAX);
-	rc_def(c, op->rd, X_RAX);
+	rc_def(&c->rc, op->rd, X_RAX);
 }
 
 /* High half of the 128-bit product (MULH, MULHU, MULHSU). */
 static void emit_mulh(struct cx *c, const struct op *op, unsigned id)
 {
 	struct x86_buf *b = &c->b;
-	unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
+	unsigned hs1 = rc_src(&c->rc, op->rs1), hs2 = rc_src(&c->rc, op->rs2);
 	x86_mov_rr(b, X_RAX, hs1);
 	x86_unary(b, true, id == INSN_MULH ? UN_IMUL : UN_MUL, hs2);
 	if (id == INSN_MULHSU) {
@@ -717,7 +647,7 @@ static void emit_mulh(struct cx *c, const struct op *op, unsigned id)
 		x86_alu_rr(b, true, ALU_AND, X_RCX, hs2);
 		x86_alu_rr(b, true, ALU_SUB, X_RDX, X_RCX);
 	}
-	rc_def(c, op->rd, X_RDX);
+	rc_def(&c->rc, op->rd, X_RDX);
 }
 
 /*
@@ -730,7 +660,7 @@ static void emit_div(struct cx *c, const struct op *op, bool sign, bool rem, boo
 {
 	struct x86_buf *b = &c->b;
 	bool w = w64;
-	unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
+	unsigned hs1 = rc_src(&c->rc, op->rs1), hs2 = rc_src(&c->rc, op->rs2);
 	x86_rr(b, w, OPC_MOV_LOAD, X_RAX, hs1);
 	x86_rr(b, w, OPC_MOV_LOAD, X_RCX, hs2);
 	x86_rr(b, w, OPC_TEST, X_RCX, X_RCX);
@@ -764,17 +694,20 @@ static void emit_div(struct cx *c, const struct op *op, bool sign, bool rem, boo
 		x86_land8(b, to_done1);
 	if (!w)
 		x86_movsxd(b, X_RAX, X_RAX);
-	rc_def(c, op->rd, X_RAX);
+	rc_def(&c->rc, op->rd, X_RAX);
 }
 
 static void emit_branch(struct cx *c, const struct op *op, enum x86_cc cc)
 {
 	struct x86_buf *b = &c->b;
-	unsigned hs1 = rc_src(c, op->rs1);
+	unsigned hs1 = rc_src(&c->rc, op->rs1);
+	if (op->rs2 != 0)
+		rc_src(&c->rc, op->rs2);
+	rc_flush(&c->rc);     /* before the paths split */
 	if (op->rs2 == 0)   /* the same flags as cmp with 0 */
 		x86_rr(b, true, OPC_TEST, hs1, hs1);
 	else
-		x86_alu_rr(b, true, ALU_CMP, hs1, rc_src(c, op->rs2));
+		x86_alu_rr(b, true, ALU_CMP, hs1, rc_src(&c->rc, op->rs2));
 	size_t taken = x86_jcc32(b, cc);
 	x86_mov_imm(b, X_RAX, op->pc + op->len);
 	emit_done(c, 1);
@@ -796,12 +729,13 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 		return EM_NO;
 	switch (id) {
 	case INSN_LUI: case INSN_AUIPC: {
-		unsigned d = rc_dst(c, op->rd, 0);
+		unsigned d = rc_dst(&c->rc, op->rd, 0);
 		x86_mov_imm(b, d, (id == INSN_AUIPC ? op->pc : 0) + (uint64_t)op->imm);
-		rc_def(c, op->rd, d);
+		rc_def(&c->rc, op->rd, d);
 		return EM_NEXT;
 	}
 	case INSN_JAL:     /* the block ends: the link is not cached */
+		rc_flush(&c->rc);
 		x86_mov_imm(b, X_RAX, op->pc + op->len);
 		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
 		x86_mov_imm(b, X_RAX, op->pc + (uint64_t)op->imm);
@@ -809,10 +743,11 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 		return EM_END;
 	case INSN_JALR:
 		/* The target before rd is written (rd may be rs1). */
-		x86_mov_rr(b, X_RCX, rc_src(c, op->rs1));
+		x86_mov_rr(b, X_RCX, rc_src(&c->rc, op->rs1));
 		if (op->imm)
 			x86_alu_imm(b, true, ALU_ADD, X_RCX, (int32_t)op->imm);
 		x86_alu_imm(b, true, ALU_AND, X_RCX, -2);
+		rc_flush(&c->rc);
 		x86_mov_imm(b, X_RAX, op->pc + op->len);
 		x86_store64(b, X_RAX, X_RBX, HX(op->rd));
 		x86_mov_rr(b, X_RAX, X_RCX);
@@ -886,12 +821,12 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 		return EM_NEXT;
 	case INSN_MUL: case INSN_MULW: {
 		bool w = id == INSN_MUL;
-		unsigned hs1 = rc_src(c, op->rs1), hs2 = rc_src(c, op->rs2);
-		unsigned d = rc_dst_from(c, op, hs1, rc_bit(hs2));
+		unsigned hs1 = rc_src(&c->rc, op->rs1), hs2 = rc_src(&c->rc, op->rs2);
+		unsigned d = rc_dst_from(&c->rc, op->rd, op->rs1, hs1, rc_bit(hs2));
 		x86_rr(b, w, OPC_IMUL, d, hs2);
 		if (!w)
 			x86_movsxd(b, d, d);
-		rc_def(c, op->rd, d);
+		rc_def(&c->rc, op->rd, d);
 		return EM_NEXT;
 	}
 	case INSN_MULH: case INSN_MULHU: case INSN_MULHSU:
@@ -921,6 +856,23 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* For reading the code a block became (profiles name offsets in the
+ * memfd): a line "B vpc offset length" and a line of hex bytes, which
+ * `xxd -r -p | objdump -D -b binary -mi386:x86-64` disassembles. */
+static void jit_dump(const struct jit *j, const struct tb *tb, const uint8_t *code,
+		     size_t len)
+{
+	FILE *f = fopen(j->dump, "a");
+	if (!f)
+		return;
+	fprintf(f, "B %llx %zx %zx\n", (unsigned long long)tb->vpc,
+		(size_t)((const uint8_t *)tb->jit - j->rx), len);
+	for (size_t i = 0; i < len; i++)
+		fprintf(f, "%02x", code[i]);
+	fprintf(f, "\n");
+	fclose(f);
+}
+
 bool jit_compile(struct hart *h, struct tb *tb)
 {
 	struct jit *j = h->jit;
@@ -935,9 +887,11 @@ bool jit_compile(struct hart *h, struct tb *tb)
 			       .end = j->rw + j->used + JIT_BLOCK_MAX } };
 	c.tb = tb;
 	c.gen = tb_gen_ptr(h);
+	c.rx = j->rx + j->used;
+	c.epilogue = j->rx;
 	c.fp_fast = !h->fpu_soft;
 	c.fma3 = j->fma3;
-	rc_reset(&c.rc);
+	rc_reset(&c.rc, &c.b);
 	emit_prologue(&c);
 	/* ops[n] is the TB_END op when the block ends without control flow. */
 	unsigned nops = decode_ends_tb(tb->ops[tb->n - 1].id) ? tb->n : tb->n + 1u;
@@ -948,8 +902,10 @@ bool jit_compile(struct hart *h, struct tb *tb)
 		if (r != EM_NEXT)
 			break;
 	}
-	if (r == EM_NO)
+	if (r == EM_NO) {
+		rc_flush(&c.rc);
 		emit_return(&c, k);       /* the interpreter goes on at op k */
+	}
 	/* Side-exit stubs, one per op that needs one. */
 	size_t stub[TB_MAX_INSNS + 1];
 	memset(stub, 0xff, sizeof(stub));
@@ -970,7 +926,10 @@ bool jit_compile(struct hart *h, struct tb *tb)
 	j->st.blocks++;
 	j->st.bytes += len;
 	j->st.ops_native += k < tb->n ? k : tb->n;
+	j->st.links += c.links;
 	j->st.ns += now_ns() - t0;
+	if (j->dump)
+		jit_dump(j, tb, c.b.start, len);
 	return true;
 }
 

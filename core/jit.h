@@ -52,7 +52,8 @@ void jit_reset(struct jit *j);
 /* Entries of a block before it is compiled ($RRV_JIT_THRESHOLD, >= 1). */
 unsigned jit_threshold(const struct jit *j);
 
-/* Compile tb now; false if it has no native part or no room was left. */
+/* Compile tb now; false if it has no native part or no room was left.
+ * With $RRV_JIT_DUMP=FILE, each block's code is appended to FILE. */
 bool jit_compile(struct hart *h, struct tb *tb);
 
 struct jit_stats {
@@ -62,6 +63,7 @@ struct jit_stats {
 	uint64_t ops_native;  /* ops translated natively */
 	uint64_t ops_total;   /* ops of compiled blocks */
 	uint64_t resets;      /* code buffer restarts (tb cache flushes) */
+	uint64_t links;       /* exits compiled with a direct jump to a block */
 };
 void jit_get_stats(const struct jit *j, struct jit_stats *s);
 

@@ -469,16 +469,17 @@ void cli_print_stats(const struct machine *m, double seconds)
 		js.ops_native += hs.ops_native;
 		js.ops_total += hs.ops_total;
 		js.resets += hs.resets;
+		js.links += hs.links;
 	}
 	if (jit)
 		fprintf(stderr, "rrv: stats: jit blocks=%llu native_ops=%llu/%llu "
-			"bytes=%llu compile_ms=%.3f us_per_block=%.2f resets=%llu\n",
+			"bytes=%llu compile_ms=%.3f us_per_block=%.2f resets=%llu links=%llu\n",
 			(unsigned long long)js.blocks,
 			(unsigned long long)js.ops_native,
 			(unsigned long long)js.ops_total,
 			(unsigned long long)js.bytes, (double)js.ns / 1e6,
 			js.blocks ? (double)js.ns / 1e3 / (double)js.blocks : 0.0,
-			(unsigned long long)js.resets);
+			(unsigned long long)js.resets, (unsigned long long)js.links);
 }
 
 void cli_report_verdict(const struct verdict *v, const struct run_opts *o)

@@ -387,6 +387,68 @@ static void test_random_blocks_on_more_registers_than_cached_match(void **state)
 	run_random_blocks_on(state, 14, 4000000);
 }
 
+/*
+ * Compiled on the third entry, after the interpreter linked the block's
+ * exits (to itself, to the JAL after a branch): those exits are compiled
+ * as direct jumps (emit_static_link), which random budgets then end
+ * inside and between.
+ */
+static void test_random_blocks_compiled_after_linking_match(void **state)
+{
+	struct pair *p = *state;
+	struct hart *h = p->jit->harts[0];
+	if (!h->jit)
+		skip();
+	struct jit_stats s0, s1;
+	jit_get_stats(h->jit, &s0);
+	h->jit_threshold = 3;
+	run_random_blocks(p, false, 6000000);
+	run_random_blocks(p, true, 7000000);
+	h->jit_threshold = 1;
+	jit_get_stats(h->jit, &s1);
+	assert_true(s1.links > s0.links);
+}
+
+/*
+ * A loop compiled with a direct link to itself counts every iteration
+ * (x1 counts them too) under budgets that end anywhere; after the tb
+ * cache's generation moves on (a mapping change), the direct jump is not
+ * taken any more and the interpreter links the block again.
+ */
+static void test_direct_link_follows_the_generation(void **state)
+{
+	struct pair *p = *state;
+	struct hart *h = p->jit->harts[0], *hi = p->interp->harts[0];
+	if (!h->jit)
+		skip();
+	uint32_t code[8];
+	for (unsigned i = 0; i < 7; i++)
+		code[i] = RV_ADDI(1, 1, 1);
+	code[7] = rv_jal(-28, 0);
+	uint64_t regs[65] = { 0 };
+	static uint8_t data[DATA_SPAN];
+	load(p->jit, code, 8, regs, data);
+	load(p->interp, code, 8, regs, data);
+	struct jit_stats s0, s1;
+	jit_get_stats(h->jit, &s0);
+	h->jit_threshold = 3;
+	for (unsigned i = 0; i < 12; i++) {
+		unsigned budget = 5 + 37 * i;
+		exec_run(h, budget);
+		exec_run(hi, budget);
+		assert_true(same_state(p->jit, p->interp));
+		if (i == 5) {
+			tb_mappings_changed(h);
+			tb_mappings_changed(hi);
+		}
+	}
+	h->jit_threshold = 1;
+	jit_get_stats(h->jit, &s1);
+	assert_int_equal(s1.blocks - s0.blocks, 1);
+	assert_int_equal(s1.links - s0.links, 1);
+	assert_int_equal(h->x[1], h->icount - h->icount / 8);
+}
+
 /* One pass over a block on both machines (budget = its instructions). */
 static void run_once_both(struct pair *p, const uint32_t *code, unsigned n,
 			  const uint64_t *regs)
@@ -570,6 +632,8 @@ int main(void)
 		cmocka_unit_test(test_random_blocks_on_more_registers_than_cached_match),
 		cmocka_unit_test(test_cached_writes_are_in_memory_at_a_side_exit),
 		cmocka_unit_test(test_reads_after_a_helper_call_see_its_writes),
+		cmocka_unit_test(test_random_blocks_compiled_after_linking_match),
+		cmocka_unit_test(test_direct_link_follows_the_generation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
