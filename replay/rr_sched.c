@@ -11,7 +11,6 @@
  */
 #include "replay/rr_sched.h"
 
-#include <sched.h>
 #include <stdlib.h>
 
 #include "replay/rr_internal.h"
@@ -23,21 +22,20 @@
 #define RR_SCHED_SLICE_NS 1000000ull
 #define RR_SCHED_SLEEP_NS 1000000L
 
-static unsigned host_cpus(void)
+/* RRV_RECORD_CPUS=N: N tokens; unset or 0: none (rr_sched.h says why
+ * that is the default). */
+static unsigned token_count(void)
 {
 	const char *env = getenv("RRV_RECORD_CPUS");
 	if (env && *env)
 		return (unsigned)strtoul(env, NULL, 10);
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return 0;
-	return (unsigned)CPU_COUNT(&set);
+	return 0;
 }
 
 void rr_sched_init(struct rr *rr)
 {
 	struct rr_sched *s = &rr->sched;
-	unsigned cpus = host_cpus();
+	unsigned cpus = token_count();
 	s->on = !rr->replay && cpus && rr->nharts > cpus;
 	s->tokens = cpus;
 	s->slice_ns = RR_SCHED_SLICE_NS;
