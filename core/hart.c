@@ -36,7 +36,10 @@ struct hart *hart_new(struct machine *m, unsigned id)
 	h->m = m;
 	h->id = id;
 	h->tbc = tb_cache_new(m->ram_size);
-	if (!h->tbc) {
+	h->tlb_rmap = calloc(m->ram_size >> PAGE_SHIFT, sizeof(*h->tlb_rmap));
+	if (!h->tbc || !h->tlb_rmap) {
+		tb_cache_free(h->tbc);
+		free(h->tlb_rmap);
 		free(h);
 		return NULL;
 	}
@@ -60,6 +63,7 @@ void hart_free(struct hart *h)
 	if (!h)
 		return;
 	tb_cache_free(h->tbc);
+	free(h->tlb_rmap);
 	jit_free(h->jit);
 	pthread_mutex_destroy(&h->wfi_lock);
 	pthread_cond_destroy(&h->wfi_cond);

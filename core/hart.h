@@ -47,6 +47,20 @@ static inline uintptr_t tlb_entry_host(const struct tlb_entry *e)
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_INVALID (~0ull)
 
+/*
+ * The TLB entries (indices into a hart's tlbs, as one array) filled for a
+ * RAM page since its entries were last dropped, so that dropping one page
+ * (a revocation) looks at those instead of every entry. An index may be
+ * stale (its entry refilled since, or flushed): it is checked. `all`: more
+ * than fit were filled, every entry is looked at.
+ */
+#define TLB_RMAP_SLOTS 3
+struct tlb_rmap {
+	uint16_t slot[TLB_RMAP_SLOTS];
+	uint8_t n;
+	bool all;
+};
+
 struct tlb_set {
 	struct tlb_entry r[TLB_SIZE], w[TLB_SIZE], x[TLB_SIZE];
 };
@@ -156,6 +170,8 @@ struct hart {
 
 	pthread_t thread;
 	struct tlb_set tlbs[TLB_NMODES];
+	/* Per RAM page, the TLB entries filled for it (core/mmu.c). */
+	struct tlb_rmap *tlb_rmap;
 };
 
 struct hart *hart_new(struct machine *m, unsigned id);

@@ -1,6 +1,7 @@
 /* mmu.c: Sv39 translation, TLB refill and the load/store slow paths. */
 #include "core/mmu.h"
 
+#include <assert.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -183,6 +184,7 @@ static void tlb_fill(struct hart *h, uint64_t vaddr, uint64_t paddr,
 	/* So do those of a page a guest load/store trigger covers. */
 	if (h->trig.mem_armed && acc != ACC_FETCH && !trigger_page_clear(h, vaddr))
 		slow = TLB_SLOW;
+	mmu_tlb_note(h, paddr, e);
 	e->tag = (vaddr & PAGE_MASK) | slow;
 	e->addend = (uintptr_t)host - (uintptr_t)(vaddr & PAGE_MASK);
 }
@@ -514,6 +516,89 @@ void mmu_flush_tlb(struct hart *h)
 {
 	/* All-ones tags never match a (page-aligned) lookup. */
 	memset(h->tlbs, 0xff, sizeof(h->tlbs));
+}
+
+/* The hart's TLB entries as one array: r, w, x of each mode in turn. */
+static struct tlb_entry *tlb_entries(struct hart *h)
+{
+	_Static_assert(sizeof(struct tlb_set) == 3 * TLB_SIZE * sizeof(struct tlb_entry),
+		       "tlb sets are three arrays of entries, unpadded");
+	return h->tlbs[0].r;
+}
+#define TLB_ENTRIES (TLB_NMODES * 3 * TLB_SIZE)
+_Static_assert(TLB_ENTRIES <= UINT16_MAX, "rmap slots are 16-bit");
+
+static bool slot_is_write(unsigned s) { return s / TLB_SIZE % 3 == 1; }
+
+static struct tlb_rmap *rmap_of(struct hart *h, uint64_t paddr, uintptr_t *host)
+{
+	if (paddr < RAM_BASE || paddr - RAM_BASE >= h->m->ram_size)
+		return NULL;
+	bool wr;
+	*host = (uintptr_t)machine_phys_ptr(h->m, paddr & PAGE_MASK, PAGE_SIZE, &wr);
+	return *host ? &h->tlb_rmap[(paddr - RAM_BASE) >> PAGE_SHIFT] : NULL;
+}
+
+static bool slot_maps(struct hart *h, unsigned s, uintptr_t host)
+{
+	const struct tlb_entry *e = &tlb_entries(h)[s];
+	return e->tag != TLB_INVALID && tlb_entry_host(e) == host;
+}
+
+void mmu_tlb_note(struct hart *h, uint64_t paddr, const struct tlb_entry *e)
+{
+	uintptr_t host;
+	struct tlb_rmap *r = rmap_of(h, paddr, &host);
+	if (!r || r->all)
+		return;
+	unsigned s = (unsigned)(e - tlb_entries(h));
+	assert(s < TLB_ENTRIES);
+	for (unsigned i = 0; i < r->n; i++)
+		if (r->slot[i] == s)
+			return;
+	if (r->n == TLB_RMAP_SLOTS) {       /* keep the live ones */
+		unsigned k = 0;
+		for (unsigned i = 0; i < r->n; i++)
+			if (slot_maps(h, r->slot[i], host))
+				r->slot[k++] = r->slot[i];
+		r->n = (uint8_t)k;
+	}
+	if (r->n == TLB_RMAP_SLOTS)
+		r->all = true;
+	else
+		r->slot[r->n++] = (uint16_t)s;
+}
+
+void mmu_tlb_drop_page(struct hart *h, uint64_t paddr, bool writes_only)
+{
+	uintptr_t host = 0;
+	struct tlb_rmap *r = rmap_of(h, paddr, &host);
+	struct tlb_entry *t = tlb_entries(h);
+	if (r && !r->all) {
+		unsigned k = 0;
+		for (unsigned i = 0; i < r->n; i++) {
+			unsigned s = r->slot[i];
+			if (writes_only && !slot_is_write(s))
+				r->slot[k++] = (uint16_t)s;
+			else if (slot_maps(h, s, host))
+				t[s].tag = TLB_INVALID;
+		}
+		r->n = (uint8_t)k;
+		return;
+	}
+	if (!r) {
+		bool wr;
+		host = (uintptr_t)machine_phys_ptr(h->m, paddr & PAGE_MASK, PAGE_SIZE, &wr);
+		if (!host)
+			return;
+	}
+	for (unsigned s = 0; s < TLB_ENTRIES; s++)
+		if ((!writes_only || slot_is_write(s)) && slot_maps(h, s, host))
+			t[s].tag = TLB_INVALID;
+	if (r && !writes_only) {
+		r->n = 0;
+		r->all = false;
+	}
 }
 
 void mmu_drop_write_page(struct hart *h, uint64_t paddr)

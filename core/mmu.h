@@ -8,6 +8,7 @@
 #include "core/riscv.h"
 
 struct hart;
+struct tlb_entry;
 
 /* Slow-path results. MEM_END_TB: the access worked but the block must end
  * after this instruction (MMIO, code invalidated, HTIF). MEM_EXC: exception
@@ -65,6 +66,12 @@ int mmu_phys_store(struct hart *h, uint64_t paddr, unsigned size, uint64_t val);
 void *mmu_phys_rmw_ptr(struct hart *h, uint64_t paddr, unsigned size);
 
 void mmu_flush_tlb(struct hart *h);
+/* TLB entry e is being filled with a translation to the page of paddr
+ * (tlb_fill, snapshots). */
+void mmu_tlb_note(struct hart *h, uint64_t paddr, const struct tlb_entry *e);
+/* Invalidate the entries that map the physical page of paddr: its write
+ * entries only, or all of them. */
+void mmu_tlb_drop_page(struct hart *h, uint64_t paddr, bool writes_only);
 /* A debugger's translation of vaddr for h's current data accesses (MPRV
  * honoured, Sv39): no A/D bits set, no TLB filled, no trap. */
 bool mmu_debug_translate(const struct hart *h, uint64_t vaddr, uint64_t *paddr);

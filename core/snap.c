@@ -313,6 +313,8 @@ static bool load_tlb(struct snap_rd r, struct machine *m, struct hart *h, bool a
 				uint8_t *host = tag == TLB_INVALID ? NULL :
 						machine_phys_ptr(m, pa & PAGE_MASK, PAGE_SIZE, &wr);
 				struct tlb_entry *e = &arrs[a][i];
+				if (host)
+					mmu_tlb_note(h, pa, e);
 				e->tag = host ? tag : TLB_INVALID;
 				e->addend = host ? (uintptr_t)host - (uintptr_t)(tag & PAGE_MASK) : 0;
 			}

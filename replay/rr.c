@@ -126,12 +126,6 @@ static bool in_insn(const struct rr_hart *rh)
 	return !rh->at_boundary;
 }
 
-static void drop_if_maps(struct tlb_entry *e, uintptr_t host)
-{
-	if (e->tag != TLB_INVALID && tlb_entry_host(e) == host)
-		e->tag = TLB_INVALID;
-}
-
 static void rr_cc_inval(struct hart *h, uint64_t page, unsigned reason);
 
 /*
@@ -147,18 +141,7 @@ void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep)
 	rh->rights[idx] = keep;
 	if (idx == 0)
 		return; /* the I/O domain is never in the TLB */
-	bool wr;
-	uintptr_t host = (uintptr_t)machine_phys_ptr(rr->m, paddr, PAGE_SIZE, &wr);
-	for (unsigned m = 0; m < TLB_NMODES; m++) {
-		struct tlb_set *s = &h->tlbs[m];
-		for (unsigned i = 0; i < TLB_SIZE; i++) {
-			drop_if_maps(&s->w[i], host);
-			if (keep & RR_R)
-				continue;
-			drop_if_maps(&s->r[i], host);
-			drop_if_maps(&s->x[i], host);
-		}
-	}
+	mmu_tlb_drop_page(h, paddr, keep & RR_R);
 	if (h->resv_valid && (h->resv_addr >> PAGE_SHIFT) == (paddr >> PAGE_SHIFT))
 		h->resv_valid = false;
 	if (!(keep & RR_R) && tb_page_has_code(h, paddr)) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/mmu.h"
 #include "core/riscv.h"
 #include "core/tb.h"
 #include "tests/unit/core_fixture.h"
@@ -232,6 +233,70 @@ static void test_slow_path_loads_carry_their_icount(void **state)
 	m->obs = NULL;
 }
 
+/* Fill TLB entry `e` as tlb_fill does: virtual page va to physical pa. */
+static void fill_entry(struct hart *h, struct tlb_entry *e, uint64_t va, uint64_t pa)
+{
+	bool wr;
+	uint8_t *host = machine_phys_ptr(h->m, pa, PAGE_SIZE, &wr);
+	assert_non_null(host);
+	mmu_tlb_note(h, pa, e);
+	e->tag = va;
+	e->addend = (uintptr_t)host - (uintptr_t)va;
+}
+
+/*
+ * Dropping one page's TLB entries (a revocation, core/mmu.h) finds them
+ * through the page's list of filled entries: all of them, also when more
+ * were filled than the list holds or the page has aliases in several
+ * modes; an entry refilled for another page since is left alone; write
+ * entries only when asked.
+ */
+static void test_tlb_drop_page_finds_every_entry_of_the_page(void **state)
+{
+	/* auipc x5, 0x10 (x5 = RAM_BASE + 0x10000); ld x1, 8(x5); sd x1, 16(x5) */
+	const uint32_t code[] = { 0x10u << 12 | 5u << 7 | 0x17u, RV_LD(1, 5, 8),
+				  RV_SD(1, 5, 16), rv_jal(0, 0) };
+	struct hart *h = fixture_load(*state, code, 4);
+	const uint64_t data = RAM_BASE + 0x10000, other = RAM_BASE + 0x20000;
+	exec_run(h, 3);
+	assert_int_equal(h->icount, 3);
+	struct tlb_entry *r = &h->tlbs[TLB_M].r[tlb_index(data)];
+	struct tlb_entry *w = &h->tlbs[TLB_M].w[tlb_index(data)];
+	assert_int_equal(r->tag, data);
+	assert_int_equal(w->tag, data);
+	mmu_tlb_drop_page(h, data + 0x40, true);
+	assert_int_equal(w->tag, TLB_INVALID);
+	assert_int_equal(r->tag, data);
+	mmu_tlb_drop_page(h, data, false);
+	assert_int_equal(r->tag, TLB_INVALID);
+	assert_int_equal(h->tlbs[TLB_M].x[tlb_index(RAM_BASE)].tag, RAM_BASE); /* code stays */
+
+	/* Six aliases of one page in three modes: more than the list holds. */
+	struct tlb_entry *alias[6];
+	for (unsigned i = 0; i < 6; i++) {
+		alias[i] = &h->tlbs[i % TLB_NMODES].r[40 + i];
+		fill_entry(h, alias[i], (uint64_t)(40 + i) << PAGE_SHIFT, data);
+	}
+	struct tlb_entry *keep = &h->tlbs[TLB_S].r[99];
+	fill_entry(h, keep, 99ull << PAGE_SHIFT, other);
+	mmu_tlb_drop_page(h, data, false);
+	for (unsigned i = 0; i < 6; i++)
+		assert_int_equal(alias[i]->tag, TLB_INVALID);
+	assert_int_equal(keep->tag, 99ull << PAGE_SHIFT);
+
+	/* An entry of the page refilled for another: the other's stays. */
+	struct tlb_entry *e = &h->tlbs[TLB_U].w[7];
+	fill_entry(h, e, 7ull << PAGE_SHIFT, data);
+	fill_entry(h, e, 7ull << PAGE_SHIFT, other);
+	mmu_tlb_drop_page(h, data, false);
+	assert_int_equal(e->tag, 7ull << PAGE_SHIFT);
+	mmu_tlb_drop_page(h, other, true);
+	assert_int_equal(e->tag, TLB_INVALID);
+	assert_int_equal(keep->tag, 99ull << PAGE_SHIFT);
+	mmu_tlb_drop_page(h, other, false);
+	assert_int_equal(keep->tag, TLB_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +313,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fp_instruction_illegal_when_fs_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_access_fault_on_unmapped_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_path_loads_carry_their_icount, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tlb_drop_page_finds_every_entry_of_the_page, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
 }
