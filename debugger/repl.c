@@ -312,9 +312,16 @@ static void cmd_when(struct dbg_session *s, const char *args)
 	rpl_position(s->e, &p);
 	fprintf(s->out, "Current time t = %" PRIu64 " (instructions retired by all harts)\n",
 		rpl_pos_time(&p));
-	for (unsigned i = 0; i < p.nharts; i++)
-		fprintf(s->out, "  hart %u: icount %" PRIu64 ", event %" PRIu64 "\n", i,
-			p.icount[i], p.seq[i]);
+	for (unsigned i = 0; i < p.nharts; i++) {
+		fprintf(s->out, "  hart %u: icount %" PRIu64 ", event %" PRIu64, i, p.icount[i],
+			p.seq[i]);
+		unsigned on;
+		uint64_t seq;
+		if (rpl_hart_waiting(s->e, i, &on, &seq))
+			fprintf(s->out, " (inside its next instruction, waiting for event %" PRIu64
+				" of hart %u)", seq, on);
+		fputc('\n', s->out);
+	}
 }
 
 static void cmd_goto(struct dbg_session *s, const char *args)

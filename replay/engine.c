@@ -87,6 +87,16 @@ enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart)
 	return e->m->harts[hart]->in_wfi ? RPL_WFI : RPL_RUNNING;
 }
 
+bool rpl_hart_waiting(const struct rpl *e, unsigned hart, unsigned *on, uint64_t *seq)
+{
+	const struct rr_hart *rh = e->rr->harts[hart];
+	if (!rh->waiting || engine_finished(e, hart))
+		return false;
+	*on = rh->waiting_on.hart;
+	*seq = rh->waiting_on.seq;
+	return true;
+}
+
 static bool diverged(const struct rpl *e)
 {
 	return rr_divergence(e->rr) != NULL;
@@ -461,25 +471,39 @@ void engine_set_armed(struct rpl *e, bool armed)
 /*
  * After a forward stop, harts left waiting inside an instruction finish it
  * and stop at the next boundary, so every hart is clean: positions are
- * plain, and a checkpoint can be taken.
+ * plain, and a checkpoint can be taken. With below_limit, a hart whose
+ * instruction is at its limit stays inside. Finishing one waiter can leave
+ * another waiting: the hart it pulled into an instruction stays inside
+ * once the event asked for is applied, waiting for a third hart whose turn
+ * came earlier in the pass. So passes repeat while one of them moved any
+ * hart (none moved: the rest wait on harts held at their limits).
  */
-/* Waiting harts finish their instruction within the limits; with
- * below_limit, a hart whose instruction is at its limit stays inside. */
 static void finish_waiters(struct rpl *e, bool below_limit)
 {
-	for (unsigned i = 0; i < e->n; i++) {
-		struct rr_hart *rh = e->rr->harts[i];
-		if (!rh->waiting || engine_finished(e, i) ||
-		    (below_limit && rh->h->insn_icount >= e->limit[i]))
-			continue;
-		rh->stop_soon = true;
-		atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
-		struct rpl_stop tmp = { 0 };
-		bool scanning = e->scanning;
-		e->scanning = true; /* hits on the way are not stops */
-		engine_run_pulls(e, i, 0, false, &tmp);
-		e->scanning = scanning;
-		engine_clear_hit(e, i);
+	for (;;) {
+		uint64_t progress = e->rr->serial_progress;
+		for (unsigned i = 0; i < e->n; i++) {
+			struct rr_hart *rh = e->rr->harts[i];
+			if (!rh->waiting || engine_finished(e, i) ||
+			    (below_limit && rh->h->insn_icount >= e->limit[i]))
+				continue;
+			rh->stop_soon = true;
+			atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
+			struct rpl_stop tmp = { 0 };
+			bool scanning = e->scanning;
+			e->scanning = true; /* hits on the way are not stops */
+			engine_run_pulls(e, i, 0, false, &tmp);
+			e->scanning = scanning;
+			engine_clear_hit(e, i);
+		}
+		bool again = false;
+		for (unsigned i = 0; i < e->n; i++) {
+			const struct rr_hart *rh = e->rr->harts[i];
+			again |= rh->waiting && !engine_finished(e, i) &&
+				 !(below_limit && rh->h->insn_icount >= e->limit[i]);
+		}
+		if (!again || e->rr->serial_progress == progress)
+			return;
 	}
 }
 

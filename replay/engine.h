@@ -49,6 +49,9 @@ void rpl_end_position(const struct rpl *e, struct rpl_pos *out);
 /* Per-hart state words for `info harts`. */
 enum rpl_hart_state { RPL_RUNNING, RPL_WFI, RPL_ENDED };
 enum rpl_hart_state rpl_hart_state(const struct rpl *e, unsigned hart);
+/* Whether the hart stands inside an instruction, waiting for event *seq of
+ * hart *on (a reverse move may leave one there; see engine.c). */
+bool rpl_hart_waiting(const struct rpl *e, unsigned hart, unsigned *on, uint64_t *seq);
 /* The engine mutes the console (going back replays output again): fd >= 0
  * prints it to fd from now on, -1 mutes it again. */
 void rpl_capture_console(struct rpl *e, int fd);

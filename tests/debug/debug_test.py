@@ -257,10 +257,18 @@ def positions(name, elf, smp, extra=()):
     # Forwards: a fresh session going up through the times from the start.
     fwd = {}
     s = Session(trace)
+    clean = True
     for t in times:
         s.cmd(f"goto {t}")
         fwd[t] = (s.when(), s.digest())
+        w = s.cmd("when")
+        if "inside its next instruction" in w:
+            clean = False
+            bad(f"{name}: after goto {t} a hart is left inside an instruction: {w.strip()}")
     s.close()
+    # A forward move leaves every hart between two instructions (a hart
+    # left waiting inside one made stepi/reverse-stepi miss by one).
+    check(clean, f"{name}: every goto leaves all harts between instructions")
     # Backwards: from the end down through the same times.
     s = Session(trace)
     s.cmd("goto end")
