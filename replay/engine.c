@@ -478,15 +478,22 @@ void engine_set_armed(struct rpl *e, bool armed)
  * came earlier in the pass. So passes repeat while one of them moved any
  * hart (none moved: the rest wait on harts held at their limits).
  */
+static bool to_finish(const struct rpl *e, unsigned i, bool below_limit)
+{
+	const struct rr_hart *rh = e->rr->harts[i];
+	return rh->waiting && !engine_finished(e, i) &&
+	       !(below_limit && rh->h->insn_icount >= e->limit[i]);
+}
+
 static void finish_waiters(struct rpl *e, bool below_limit)
 {
 	for (;;) {
 		uint64_t progress = e->rr->serial_progress;
+		bool left = false;
 		for (unsigned i = 0; i < e->n; i++) {
-			struct rr_hart *rh = e->rr->harts[i];
-			if (!rh->waiting || engine_finished(e, i) ||
-			    (below_limit && rh->h->insn_icount >= e->limit[i]))
+			if (!to_finish(e, i, below_limit))
 				continue;
+			struct rr_hart *rh = e->rr->harts[i];
 			rh->stop_soon = true;
 			atomic_store_explicit(&rh->h->exit_request, 1, memory_order_relaxed);
 			struct rpl_stop tmp = { 0 };
@@ -496,13 +503,9 @@ static void finish_waiters(struct rpl *e, bool below_limit)
 			e->scanning = scanning;
 			engine_clear_hit(e, i);
 		}
-		bool again = false;
-		for (unsigned i = 0; i < e->n; i++) {
-			const struct rr_hart *rh = e->rr->harts[i];
-			again |= rh->waiting && !engine_finished(e, i) &&
-				 !(below_limit && rh->h->insn_icount >= e->limit[i]);
-		}
-		if (!again || e->rr->serial_progress == progress)
+		for (unsigned i = 0; i < e->n; i++)
+			left |= to_finish(e, i, below_limit);
+		if (!left || e->rr->serial_progress == progress)
 			return;
 	}
 }

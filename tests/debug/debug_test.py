@@ -15,7 +15,8 @@ what it printed:
      at the writing instruction with its old and new value;
   3. `stepi N` then `reverse-stepi N` gives an identical machine, and every
      position reached backwards has the digest of the same position reached
-     forwards from the start (random positions, several guests, 1/2/4 harts);
+     forwards from the start (random positions, several guests, 1/2/4 harts),
+     and a forward goto leaves no hart inside an instruction;
   4. bad input: unknown commands, bad addresses and symbols, stepping past
      either end: a clear message, the session goes on; a damaged trace is
      refused with exit 1.
