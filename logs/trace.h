@@ -158,5 +158,10 @@ int trace_iter_seek_seq(struct trace_iter *it, uint64_t seq);
 /* Checksums (also used by tests). */
 uint32_t trace_crc32(uint32_t crc, const void *data, size_t len);
 void trace_sha256(const void *data, size_t len, uint8_t out[32]);
+/* Whether the host has SHA instructions trace_sha256 uses; and the hash
+ * computed with them (hw, only if they exist) or portably, for the test
+ * that compares the two. */
+bool trace_sha256_hw(void);
+void trace_sha256_with(const void *data, size_t len, uint8_t out[32], bool hw);
 
 #endif /* RRV_LOGS_TRACE_H */

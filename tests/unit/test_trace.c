@@ -324,10 +324,56 @@ static void test_checksum_vectors(void **state)
 	assert_memory_equal(d, two, 4);
 }
 
+/* The CRC by its definition, a bit at a time. */
+static uint32_t crc_bitwise(const uint8_t *p, size_t len)
+{
+	uint32_t c = ~0u;
+	for (size_t i = 0; i < len; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & -(c & 1));
+	}
+	return ~c;
+}
+
+/* The sliced CRC and the SHA instructions against the plain definitions,
+ * at every alignment and at lengths around the 8-byte and 64-byte steps;
+ * and a CRC built up in pieces equals the one-shot CRC. */
+static void test_checksum_fast_paths(void **state)
+{
+	(void)state;
+	static uint8_t buf[4096 + 16];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+	for (size_t off = 0; off < 16; off++)
+		for (size_t len = 0; len < 300; len += 1 + len / 16) {
+			uint32_t want = crc_bitwise(buf + off, len);
+			assert_int_equal(trace_crc32(0, buf + off, len), want);
+			size_t cut = len / 3;
+			uint32_t c = trace_crc32(0, buf + off, cut);
+			assert_int_equal(trace_crc32(c, buf + off + cut, len - cut), want);
+		}
+	assert_int_equal(trace_crc32(0, buf + 3, 4096), crc_bitwise(buf + 3, 4096));
+	if (!trace_sha256_hw()) {
+		print_message("no SHA instructions on this host: the portable hash only\n");
+		return;
+	}
+	for (size_t len = 0; len <= 4096; len += len < 200 ? 1 : 61) {
+		uint8_t a[32], b[32];
+		trace_sha256_with(buf + (len & 15), len, a, false);
+		trace_sha256_with(buf + (len & 15), len, b, true);
+		assert_memory_equal(a, b, 32);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checksum_vectors),
+		cmocka_unit_test(test_checksum_fast_paths),
 		cmocka_unit_test(test_round_trip_concurrent_harts),
 		cmocka_unit_test(test_cut_at_every_offset),
 		cmocka_unit_test(test_bit_flip_anywhere),
