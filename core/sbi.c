@@ -107,7 +107,7 @@ static long console_in(struct call *c)
 static void set_timer(struct call *c, uint64_t when)
 {
 	struct hart *h = c->h;
-	if (!store(c, CLINT_BASE + 0x4000 + 8ull * h->id, 8, when))
+	if (!store(c, CLINT_BASE + CLINT_MTIMECMP_OFF + 8ull * h->id, 8, when))
 		return;
 	/* §6.1: the pending timer interrupt is cleared; MTIP (folded at the
 	 * next safe point) traps to the ROM, which sets STIP again. */

@@ -588,16 +588,19 @@ static void export_flows(struct exporter *x)
 		if (!f->rel_known || !f->acq_known || !room(x, 4))
 			continue;
 		uint64_t id = k + 1;
-		snprintf(args, sizeof(args), "\"page\":\"%#" PRIx64 "\",\"seq\":%" PRIu64,
-			 f->page << 12, f->rel_seq);
+		char pg[32];
+		trace_page_name(f->page, pg, sizeof(pg));
+		bool dev = !trace_page_is_ram(f->page);
+		snprintf(args, sizeof(args), "\"page\":\"%s\",\"seq\":%" PRIu64,
+			 pg, f->rel_seq);
 		x->events -= 2;   /* room() counted all four */
-		slice(x, f->page == TRACE_PAGE_IO ? "release io" : "release", "ownership",
+		slice(x, f->page == TRACE_PAGE_IO ? "release io" : dev ? "release mtimecmp" : "release", "ownership",
 		      f->rel_hart, f->rel_ts, f->rel_ts, args);
 		ev_begin(x, "s", "ownership", "ownership", f->rel_hart, f->rel_ts);
 		fprintf(x->out, ",\"id\":%" PRIu64 "}", id);
-		snprintf(args, sizeof(args), "\"page\":\"%#" PRIx64 "\",\"after\":\"%u:%" PRIu64 "\"",
-			 f->page << 12, f->rel_hart, f->rel_seq);
-		slice(x, f->page == TRACE_PAGE_IO ? "acquire io" : "acquire", "ownership",
+		snprintf(args, sizeof(args), "\"page\":\"%s\",\"after\":\"%u:%" PRIu64 "\"",
+			 pg, f->rel_hart, f->rel_seq);
+		slice(x, f->page == TRACE_PAGE_IO ? "acquire io" : dev ? "acquire mtimecmp" : "acquire", "ownership",
 		      f->acq_hart, f->acq_ts, f->acq_ts, args);
 		ev_begin(x, "f", "ownership", "ownership", f->acq_hart, f->acq_ts);
 		fprintf(x->out, ",\"bp\":\"e\",\"id\":%" PRIu64 "}", id);

@@ -43,22 +43,18 @@ size_t cli_event_text(const struct trace_event *e, char *buf, size_t len)
 	size_t o = 0;
 	if (len)
 		buf[0] = 0;
+	char pg[32];
 	switch (e->kind) {
 	case TRACE_EV_ACQUIRE:
-		if (e->page == TRACE_PAGE_IO)
-			add(buf, len, &o, " io %s", e->mode == 2 ? "W" : "R");
-		else
-			add(buf, len, &o, " page %#" PRIx64 " %s", e->page << 12, e->mode == 2 ? "W" : "R");
+		add(buf, len, &o, " %s%s %s", trace_page_is_ram(e->page) ? "page " : "",
+		    trace_page_name(e->page, pg, sizeof(pg)), e->mode == 2 ? "W" : "R");
 		for (uint32_t i = 0; i < e->ndeps; i++)
 			add(buf, len, &o, "%s%u:%" PRIu64, i ? "," : " after ", e->deps[i].hart,
 			    e->deps[i].seq);
 		break;
 	case TRACE_EV_RELEASE:
-		if (e->page == TRACE_PAGE_IO)
-			add(buf, len, &o, " io");
-		else
-			add(buf, len, &o, " page %#" PRIx64, e->page << 12);
-		add(buf, len, &o, " keep %s", e->mode ? "R" : "none");
+		add(buf, len, &o, " %s%s keep %s", trace_page_is_ram(e->page) ? "page " : "",
+		    trace_page_name(e->page, pg, sizeof(pg)), e->mode ? "R" : "none");
 		break;
 	case TRACE_EV_ATOMIC:
 		add(buf, len, &o, " %s at %#" PRIx64 " %s",

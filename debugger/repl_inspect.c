@@ -482,8 +482,10 @@ void dbg_repl_events(struct dbg_session *s, const char *args)
 	for (uint64_t k = 0; k < 2 * n && trace_iter_next(it, &ev, &at, err, sizeof(err)) == 1; k++) {
 		fprintf(s->out, "%s seq %-8" PRIu64 " icount %-12" PRIu64 " %-8s", at == seq ? "=>" : "  ",
 			at, ev.icount, trace_kind_name(ev.kind));
-		if (ev.kind == TRACE_EV_ACQUIRE || ev.kind == TRACE_EV_RELEASE)
-			fprintf(s->out, " page %#" PRIx64, ev.page << 12);
+		if (ev.kind == TRACE_EV_ACQUIRE || ev.kind == TRACE_EV_RELEASE) {
+			char pg[32];
+			fprintf(s->out, " page %s", trace_page_name(ev.page, pg, sizeof(pg)));
+		}
 		else if (ev.kind == TRACE_EV_IRQ || ev.kind == TRACE_EV_TRAP)
 			fprintf(s->out, " cause %#" PRIx64 " pc %#" PRIx64, ev.value, ev.addr);
 		else if (ev.kind == TRACE_EV_ATOMIC)

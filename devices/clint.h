@@ -10,6 +10,7 @@
 #define CLINT_BASE 0x2000000ull
 #define CLINT_SIZE 0x10000ull
 #define CLINT_TIMEBASE_HZ 10000000ull
+#define CLINT_MTIMECMP_OFF 0x4000u
 #define CLINT_MTIME_OFF 0xbff8u
 /* mtimecmp slots fit between 0x4000 and mtime at 0xBFF8. */
 #define CLINT_MAX_HARTS 4095u

@@ -14,7 +14,10 @@
  * then the encoded events (trace_event.h). INDEX: every chunk's offset,
  * type and hart, and the snapshot list. END: u8 reason, i32 exit code,
  * u64 output hash, u64 output bytes, then (format 1.1) the verdict as
- * "key=value\n" text (core/verdict.h; none in a 1.0 trace).
+ * "key=value\n" text (core/verdict.h; none in a 1.0 trace). Format 1.2
+ * gives every hart's CLINT mtimecmp register an ownership domain of its
+ * own (TRACE_PAGE_TIMECMP0, trace_event.h); before, it was in the I/O
+ * domain, and a replay of such a trace keeps it there.
  */
 #ifndef RRV_LOGS_TRACE_H
 #define RRV_LOGS_TRACE_H
@@ -26,7 +29,7 @@
 #include "logs/trace_event.h"
 
 #define TRACE_VERSION_MAJOR 1
-#define TRACE_VERSION_MINOR 1
+#define TRACE_VERSION_MINOR 2
 #define TRACE_MAX_HARTS 64
 
 enum trace_chunk_type {
@@ -154,6 +157,9 @@ int trace_iter_next(struct trace_iter *it, struct trace_event *ev,
  * sequence number >= seq), using the chunk index. */
 int trace_iter_seek_icount(struct trace_iter *it, uint64_t icount);
 int trace_iter_seek_seq(struct trace_iter *it, uint64_t seq);
+
+/* The minor format version the trace was written with. */
+unsigned trace_format_minor(const struct trace_reader *r);
 
 /* Checksums (also used by tests). */
 uint32_t trace_crc32(uint32_t crc, const void *data, size_t len);

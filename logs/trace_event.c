@@ -1,6 +1,8 @@
 /* trace_event.c: the compact encoding of events (see trace_event.h). */
 #include "logs/trace_event.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -12,6 +14,17 @@ static const char *const kind_names[TRACE_EV_KINDS] = {
 	[TRACE_EV_DIGEST] = "DIGEST",   [TRACE_EV_END] = "END",
 	[TRACE_EV_TRAP] = "TRAP",
 };
+
+const char *trace_page_name(uint64_t page, char *buf, size_t len)
+{
+	if (page == TRACE_PAGE_IO)
+		snprintf(buf, len, "io");
+	else if (page - TRACE_PAGE_TIMECMP0 < TRACE_PAGE_TIMECMP_N)
+		snprintf(buf, len, "mtimecmp %u", (unsigned)(page - TRACE_PAGE_TIMECMP0));
+	else
+		snprintf(buf, len, "%#" PRIx64, page << 12);
+	return buf;
+}
 
 const char *trace_kind_name(unsigned kind)
 {

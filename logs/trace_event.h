@@ -25,9 +25,14 @@
 #define RRV_LOGS_TRACE_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TRACE_PAGE_IO 0ull
+/* Format 1.2: pages 1..64 name hart N-1's CLINT mtimecmp register, an
+ * ownership domain of its own (no RAM page is that low). */
+#define TRACE_PAGE_TIMECMP0 1ull
+#define TRACE_PAGE_TIMECMP_N 64u
 #define TRACE_PAGE_ALL (~0ull)
 #define TRACE_MAX_DEPS 64
 #define TRACE_MAX_INPUT 64
@@ -71,6 +76,15 @@ struct trace_event {
 };
 
 const char *trace_kind_name(unsigned kind);
+/* How logs and tools name an event's page: "io", "mtimecmp N" or the
+ * physical address of the page. Returns buf. */
+const char *trace_page_name(uint64_t page, char *buf, size_t len);
+/* Whether an event's page is a RAM page (not a device domain). */
+static inline bool trace_page_is_ram(uint64_t page)
+{
+	return page != TRACE_PAGE_IO && page != TRACE_PAGE_ALL &&
+	       page - TRACE_PAGE_TIMECMP0 >= TRACE_PAGE_TIMECMP_N;
+}
 /* Kind by name (case-insensitive), 0 if unknown. */
 unsigned trace_kind_by_name(const char *name);
 

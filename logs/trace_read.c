@@ -31,6 +31,7 @@ struct trace_reader {
 	const uint8_t *buf;
 	size_t len;
 	unsigned nharts;
+	unsigned minor;            /* format version 1.minor */
 	char *config;
 	struct trace_image *images;
 	unsigned nimages;
@@ -172,6 +173,7 @@ static int parse_config(struct trace_reader *r, char *err, size_t errlen)
 			 "rrv reads (%u.x)", major, minor, TRACE_VERSION_MAJOR);
 		return -1;
 	}
+	r->minor = minor;
 	size_t clen = r->chunks[0].raw - 4;
 	r->config = malloc(clen + 1);
 	if (!r->config) {
@@ -387,6 +389,7 @@ void trace_close(struct trace_reader *r)
 bool trace_complete(const struct trace_reader *r) { return r->complete; }
 const char *trace_cut_message(const struct trace_reader *r) { return r->complete ? "" : r->cut_msg; }
 unsigned trace_nharts(const struct trace_reader *r) { return r->nharts; }
+unsigned trace_format_minor(const struct trace_reader *r) { return r->minor; }
 const char *trace_config(const struct trace_reader *r) { return r->config; }
 unsigned trace_nimages(const struct trace_reader *r) { return r->nimages; }
 unsigned trace_nchunks(const struct trace_reader *r) { return r->nchunks; }

@@ -158,6 +158,10 @@ static bool page_to_index(struct rr_hart *rh, uint64_t page, uint64_t *idx)
 		*idx = 0;
 		return true;
 	}
+	if (rr->timecmp && page - TRACE_PAGE_TIMECMP0 < rr->nharts) {
+		*idx = rr->npages + 1 + (page - TRACE_PAGE_TIMECMP0);
+		return true;
+	}
 	uint64_t first = RAM_BASE >> PAGE_SHIFT;
 	if (page < first || page - first >= rr->npages) {
 		rr_replay_report(rh, "the log names page %#" PRIx64 ", which is not RAM",
@@ -332,9 +336,10 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 			return RR_ABORT;
 		if (e->icount != h->insn_icount ||
 		    (e->kind != TRACE_EV_ACQUIRE && e->kind != TRACE_EV_RELEASE)) {
-			rr_replay_report(rh, "access to page %#" PRIx64 " (%s) that the "
+			char pg[32];
+			rr_replay_report(rh, "access to page %s (%s) that the "
 					 "log never authorized",
-					 rr_index_page(rh->rr, idx),
+					 trace_page_name(rr_index_page(rh->rr, idx), pg, sizeof(pg)),
 					 want == RR_W ? "write" : "read");
 			return RR_ABORT;
 		}
@@ -347,9 +352,11 @@ int rr_replay_need(struct rr_hart *rh, uint64_t idx, uint8_t want)
 		if (!page_to_index(rh, e->page, &got))
 			return RR_ABORT;
 		if (got != idx) {
-			rr_replay_report(rh, "access to page %#" PRIx64 " but the log "
-					 "acquires page %#" PRIx64 " here",
-					 rr_index_page(rh->rr, idx), e->page);
+			char want_pg[32], log_pg[32];
+			rr_replay_report(rh, "access to page %s but the log "
+					 "acquires page %s here",
+					 trace_page_name(rr_index_page(rh->rr, idx), want_pg, sizeof(want_pg)),
+					 trace_page_name(e->page, log_pg, sizeof(log_pg)));
 			return RR_ABORT;
 		}
 		if (!apply_acquire(rh))

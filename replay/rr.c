@@ -18,6 +18,7 @@
 #include "core/hart.h"
 #include "core/mmu.h"
 #include "core/tb.h"
+#include "devices/clint.h"
 #include "devices/plic.h"
 #include "devices/uart.h"
 
@@ -30,8 +31,10 @@
 /* With run tokens: instructions between slice checks (~0.5 ms). */
 #define RR_SCHED_QUANTUM 100000ull
 
-/* Page index: 0 is the I/O domain, RAM page p is p+1. *tracked is false
- * for the boot ROM, which is immutable and needs no ownership. */
+/* Domain index (rr_internal.h): RAM page p is p+1, a hart's mtimecmp
+ * slot (any access inside it touches that register only, devices/clint.c)
+ * its own domain, other devices 0. *tracked is false for the boot ROM,
+ * which is immutable and needs no ownership. */
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked)
 {
 	*tracked = true;
@@ -41,13 +44,18 @@ uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked)
 		*tracked = false;
 		return 0;
 	}
+	uint64_t cmp = CLINT_BASE + CLINT_MTIMECMP_OFF;
+	if (rr->timecmp && paddr >= cmp && paddr - cmp < 8ull * rr->nharts)
+		return rr->npages + 1 + (paddr - cmp) / 8;
 	return 0;
 }
 
-/* The page number events carry: physical page, or RR_PAGE_IO. */
+/* The page number events carry: physical page, RR_PAGE_IO, or a hart's
+ * TRACE_PAGE_TIMECMP0 + hart. */
 uint64_t rr_index_page(const struct rr *rr, uint64_t idx)
 {
-	(void)rr;
+	if (idx > rr->npages)
+		return TRACE_PAGE_TIMECMP0 + (idx - rr->npages - 1);
 	return idx ? (RAM_BASE >> PAGE_SHIFT) + idx - 1 : RR_PAGE_IO;
 }
 
@@ -139,8 +147,8 @@ void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep)
 	struct rr *rr = rh->rr;
 	uint64_t paddr = rr_index_page(rr, idx) << PAGE_SHIFT;
 	rh->rights[idx] = keep;
-	if (idx == 0)
-		return; /* the I/O domain is never in the TLB */
+	if (rr_index_is_device(rr, idx))
+		return; /* device domains are never in the TLB */
 	mmu_tlb_drop_page(h, paddr, keep & RR_R);
 	if (h->resv_valid && (h->resv_addr >> PAGE_SHIFT) == (paddr >> PAGE_SHIFT))
 		h->resv_valid = false;
@@ -176,7 +184,7 @@ void rr_service_mailbox(struct rr_hart *rh, bool may_defer)
 			rh->deferred |= 1ull << a;
 			continue;
 		}
-		uint8_t keep = (s->want == RR_R && s->idx != 0) ? RR_R : 0;
+		uint8_t keep = (s->want == RR_R && !rr_index_is_device(rh->rr, s->idx)) ? RR_R : 0;
 		keep &= rh->rights[s->idx];
 		struct trace_event ev = { .kind = TRACE_EV_RELEASE, .page = rr_index_page(rh->rr, s->idx), .mode = keep };
 		/* The RELEASE comes first: its sequence number is the ack. */
@@ -406,7 +414,7 @@ static int rr_need(struct hart *h, uint64_t paddr, bool write)
 	uint64_t idx = rr_page_index(rh->rr, paddr, &tracked);
 	if (!tracked)
 		return RR_OK;
-	uint8_t want = (write || idx == 0) ? RR_W : RR_R;
+	uint8_t want = (write || rr_index_is_device(rh->rr, idx)) ? RR_W : RR_R;
 	if ((rh->rights[idx] & want) == want)
 		return RR_OK;
 	if (rh->rr->replay)
@@ -798,12 +806,15 @@ struct rr *rr_new(struct machine *m, const struct rr_options *opt,
 	rr->ops_ctx = ops_ctx;
 	rr->npages = m->ram_size >> PAGE_SHIFT;
 	rr->nharts = m->nharts;
+	/* A trace from before format 1.2 kept mtimecmp in the I/O domain. */
+	rr->timecmp = !opt->replay || !ops->format || ops->format(ops_ctx) >= 2;
+	rr->ndomains = 1 + rr->npages + (rr->timecmp ? rr->nharts : 0);
 	rr->out_hash = 0x6f7574707574ull;
 	pthread_mutex_init(&rr->in_lock, NULL);
-	rr->pages = calloc(rr->npages + 1, sizeof(*rr->pages));
+	rr->pages = calloc(rr->ndomains, sizeof(*rr->pages));
 	if (!rr->pages)
 		goto oom;
-	for (uint64_t i = 0; i <= rr->npages; i++)
+	for (uint64_t i = 0; i < rr->ndomains; i++)
 		atomic_flag_clear(&rr->pages[i].lock);
 	for (unsigned i = 0; i < m->nharts; i++) {
 		struct rr_hart *rh = calloc(1, sizeof(*rh));
@@ -814,7 +825,7 @@ struct rr *rr_new(struct machine *m, const struct rr_options *opt,
 		rh->id = i;
 		rh->h = m->harts[i];
 		rh->next_digest = rr->digest_every;
-		rh->rights = calloc(rr->npages + 1, 1);
+		rh->rights = calloc(rr->ndomains, 1);
 		if (!rh->rights)
 			goto oom;
 		m->harts[i]->rr = rh;

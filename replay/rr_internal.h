@@ -140,7 +140,14 @@ struct rr {
 	struct machine_hooks hooks;
 	bool replay, serial, quiet;
 	uint64_t digest_every;
-	uint64_t npages;          /* RAM pages; index 0 is the I/O domain */
+	/* Ownership domains (indexes into pages[] and every hart's
+	 * rights[]): 0 is the I/O domain, 1..npages the RAM pages, then
+	 * with timecmp (format 1.2) one per hart's CLINT mtimecmp: a hart
+	 * writes its own on every timer it sets (OpenSBI's set_timer), and
+	 * in the I/O domain every such write was a handshake. */
+	uint64_t npages;          /* RAM pages */
+	uint64_t ndomains;        /* 1 + npages (+ nharts with timecmp) */
+	bool timecmp;
 	struct rr_page *pages;
 	struct rr_page_stats *pstats; /* record --stats, else NULL */
 	struct rr_hart *harts[MAX_HARTS];
@@ -178,6 +185,11 @@ static inline bool rr_stopping(const struct rr *rr)
 
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked);
 uint64_t rr_index_page(const struct rr *rr, uint64_t idx);
+/* A domain that is not a RAM page: held exclusively, never in a TLB. */
+static inline bool rr_index_is_device(const struct rr *rr, uint64_t idx)
+{
+	return idx == 0 || idx > rr->npages;
+}
 uint64_t rr_digest(const struct hart *h);
 void rr_drop_page(struct rr_hart *rh, uint64_t idx, uint8_t keep);
 uint64_t rr_cur_icount(const struct hart *h);

@@ -20,6 +20,10 @@ struct rr_stream_ops {
 	bool (*next)(void *ctx, unsigned hart, struct trace_event *ev);
 	/* Replay from a snapshot: the next event is hart's seq-th. 0 or -1. */
 	int (*seek)(void *ctx, unsigned hart, uint64_t seq);
+	/* Replay: the minor format version the streams were written with
+	 * (logs/trace.h), which says how accesses map to ownership domains;
+	 * NULL = this rrv's own. */
+	unsigned (*format)(void *ctx);
 };
 
 struct rr_options {

@@ -97,10 +97,10 @@ void rr_snap_save_positions(const struct rr *rr, const char *trace_id,
 		snap_put32(b, trap ? rh->ev.len : 0);
 		snap_put64(b, rh->obs_hash);
 		uint64_t n = 0;
-		for (uint64_t p = 0; p <= rr->npages; p++)
+		for (uint64_t p = 0; p < rr->ndomains; p++)
 			n += rh->rights[p] != 0;
 		snap_put64(b, n);
-		for (uint64_t p = 0; p <= rr->npages; p++)
+		for (uint64_t p = 0; p < rr->ndomains; p++)
 			if (rh->rights[p]) {
 				snap_put64(b, p);
 				snap_put8(b, rh->rights[p]);
@@ -128,13 +128,13 @@ static bool load_position(struct snap_rd *r, struct rr_hart *rh, bool *trap,
 	*trap_left = snap_get32(r);
 	rh->obs_hash = snap_get64(r);
 	uint64_t n = snap_get64(r);
-	if (r->bad || icount != rh->h->icount || n > rr->npages + 1)
+	if (r->bad || icount != rh->h->icount || n > rr->ndomains)
 		return false;
-	memset(rh->rights, 0, rr->npages + 1);
+	memset(rh->rights, 0, rr->ndomains);
 	for (uint64_t k = 0; k < n; k++) {
 		uint64_t p = snap_get64(r);
 		uint8_t v = snap_get8(r);
-		if (r->bad || p > rr->npages || (v & ~(RR_R | RR_W)) || !v)
+		if (r->bad || p >= rr->ndomains || (v & ~(RR_R | RR_W)) || !v)
 			return false;
 		rh->rights[p] = v;
 	}

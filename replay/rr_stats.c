@@ -21,7 +21,7 @@
 
 bool rr_stats_init(struct rr *rr)
 {
-	rr->pstats = calloc(rr->npages + 1, sizeof(*rr->pstats));
+	rr->pstats = calloc(rr->ndomains, sizeof(*rr->pstats));
 	if (!rr->pstats)
 		return false;
 	for (unsigned i = 0; i < rr->nharts; i++) {
@@ -135,27 +135,27 @@ static unsigned top(const uint64_t *key, uint64_t count, uint64_t *out, unsigned
 
 static void print_pages(const struct rr *rr, FILE *f, const struct rr_stats_names *nm)
 {
-	uint64_t *key = calloc(rr->npages + 1, sizeof(*key));
+	uint64_t *key = calloc(rr->ndomains, sizeof(*key));
 	if (!key)
 		return;
-	for (uint64_t i = 0; i <= rr->npages; i++)
+	for (uint64_t i = 0; i < rr->ndomains; i++)
 		key[i] = rr->pstats[i].handshakes;
 	uint64_t best[TOP_PAGES];
-	unsigned n = top(key, rr->npages + 1, best, TOP_PAGES);
+	unsigned n = top(key, rr->ndomains, best, TOP_PAGES);
 	for (unsigned k = 0; k < n; k++) {
 		const struct rr_page_stats *p = &rr->pstats[best[k]];
-		uint64_t paddr = rr_index_page(rr, best[k]) << 12, at = p->paddr;
-		char pg[32] = "io", pc[128], data[160] = "";
+		uint64_t at = p->paddr;
+		char pg[32], pc[128], data[160] = "";
 		/* The variable the last acquire touched: the page's own
 		 * first symbol would hide what shares it. */
-		if (nm && best[k] && at >= nm->data_lo && at < nm->data_hi) {
+		if (nm && !rr_index_is_device(rr, best[k]) && at >= nm->data_lo && at < nm->data_hi) {
 			char d[120];
 			snprintf(data, sizeof(data), " last_data=%s",
 				 name(nm, at + nm->data_bias, d, sizeof(d)));
 		}
 		fprintf(f, "rrv: stats: page %s handshakes=%u acquires=%u writes=%u"
 			" harts=%#x wait_ms=%.1f last_pc=%s%s\n",
-			best[k] ? (snprintf(pg, sizeof(pg), "%#" PRIx64, paddr), pg) : pg,
+			trace_page_name(rr_index_page(rr, best[k]), pg, sizeof(pg)),
 			p->handshakes, p->acquires, p->writes, p->harts,
 			(double)p->wait_ns / 1e6, name(nm, p->pc, pc, sizeof(pc)), data);
 	}

@@ -71,7 +71,14 @@ static int read_seek(void *ctx, unsigned hart, uint64_t seq)
 	return trace_iter_seek_seq(p->it[hart], seq);
 }
 
-const struct rr_stream_ops rr_trace_read_ops = { .next = read_next, .seek = read_seek };
+static unsigned read_format(void *ctx)
+{
+	return trace_format_minor(((struct rr_trace_play *)ctx)->r);
+}
+
+const struct rr_stream_ops rr_trace_read_ops = {
+	.next = read_next, .seek = read_seek, .format = read_format,
+};
 
 void rr_trace_verdict(const struct trace_reader *r, struct verdict *v)
 {

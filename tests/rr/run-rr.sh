@@ -60,6 +60,20 @@ for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq
 	done
 done
 
+# Every hart programs its own timer: format 1.2 gives each mtimecmp its own
+# ownership domain, so each hart acquires its own once, from nobody, and
+# its timer writes never touch the I/O domain.
+if [ -s "$out/timer_irq-smp4.rrv" ]; then
+	acq=$("$rrv" events "$out/timer_irq-smp4.rrv" --kind ACQUIRE)
+	own=$(echo "$acq" | grep -c '^hart \([0-9]*\) .* mtimecmp \1 W$')
+	other=$(echo "$acq" | grep 'mtimecmp' | grep -vc '^hart \([0-9]*\) .* mtimecmp \1 W$')
+	if [ "$own" -eq 4 ] && [ "$other" -eq 0 ]; then
+		ok "timer_irq-smp4: each hart acquires its own mtimecmp once, from nobody"
+	else
+		bad "timer_irq-smp4: $own own mtimecmp ACQUIREs without dependencies (want 4), $other others: $(echo "$acq" | grep mtimecmp | head -n 6)"
+	fi
+fi
+
 # Debian's M-mode U-Boot on 4 harts, driven by a script.
 uboot=/usr/lib/u-boot/qemu-riscv64/u-boot.bin
 if [ -r "$uboot" ]; then
@@ -123,6 +137,8 @@ expect_report() {
 	expect_report "dropped ACQUIRE" "$out/t-acquire.rrv" "120" "divergence on hart [0-9]* at icount"
 "$tamper" "$out/timer_irq-smp2.rrv" "$out/t-time.rrv" time >/dev/null &&
 	expect_report "changed TIME" "$out/t-time.rrv" "120" "divergence"
+"$tamper" "$out/timer_irq-smp2.rrv" "$out/t-timecmp.rrv" timecmp >/dev/null &&
+	expect_report "another hart's mtimecmp domain" "$out/t-timecmp.rrv" "120" "access to page mtimecmp [0-9]* but the log acquires page mtimecmp"
 "$tamper" "$out/uart_echo-smp2.rrv" "$out/t-input.rrv" input >/dev/null &&
 	expect_report "changed INPUT byte" "$out/t-input.rrv" "120" "divergence"
 # Safe points right after an exception are marked (TRAP): trap_storm has

@@ -2,7 +2,7 @@
  * trace_tamper.c: rewrite a trace with one deliberate change, checksums
  * made valid again, so replay must find it by meaning, not by CRC.
  *
- * usage: trace_tamper IN OUT drop-acquire|time|input|trap
+ * usage: trace_tamper IN OUT drop-acquire|time|input|trap|timecmp
  * Prints the hart and sequence number it changed; exit 3 if the trace has
  * no event of that kind.
  */
@@ -15,7 +15,7 @@
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: trace_tamper IN OUT drop-acquire|time|input|trap\n");
+		fprintf(stderr, "usage: trace_tamper IN OUT drop-acquire|time|input|trap|timecmp\n");
 		return 2;
 	}
 	const char *mode = argv[3];
@@ -67,6 +67,17 @@ int main(int argc, char **argv)
 			if (!done && !strcmp(mode, "trap") && e.kind == TRACE_EV_TRAP) {
 				e.len++;
 				printf("changed TRAP: hart %u seq %llu icount %llu\n", h,
+				       (unsigned long long)seq, (unsigned long long)e.icount);
+				done = true;
+			}
+			/* A hart's acquisition of its own mtimecmp domain made
+			 * the next hart's: the timer write then is one the log
+			 * never authorized. */
+			if (!done && !strcmp(mode, "timecmp") && e.kind == TRACE_EV_ACQUIRE &&
+			    e.page - TRACE_PAGE_TIMECMP0 < trace_nharts(r)) {
+				uint64_t t = e.page - TRACE_PAGE_TIMECMP0;
+				e.page = TRACE_PAGE_TIMECMP0 + (t + 1) % trace_nharts(r);
+				printf("changed mtimecmp ACQUIRE: hart %u seq %llu icount %llu\n", h,
 				       (unsigned long long)seq, (unsigned long long)e.icount);
 				done = true;
 			}
