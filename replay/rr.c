@@ -52,6 +52,7 @@ uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked)
 
 /* The page number events carry: physical page, RR_PAGE_IO, or a hart's
  * TRACE_PAGE_TIMECMP0 + hart. */
+_Static_assert(MAX_HARTS <= TRACE_PAGE_TIMECMP_N, "a page number for every hart's mtimecmp");
 uint64_t rr_index_page(const struct rr *rr, uint64_t idx)
 {
 	if (idx > rr->npages)
