@@ -590,17 +590,20 @@ static void export_flows(struct exporter *x)
 		uint64_t id = k + 1;
 		char pg[32];
 		trace_page_name(f->page, pg, sizeof(pg));
-		bool dev = !trace_page_is_ram(f->page);
+		/* Slices are named by the kind of domain: RAM, io, mtimecmp. */
+		int dom = trace_page_is_ram(f->page) ? 0 : f->page == TRACE_PAGE_IO ? 1 : 2;
+		static const char *const rel_name[] = { "release", "release io", "release mtimecmp" };
+		static const char *const acq_name[] = { "acquire", "acquire io", "acquire mtimecmp" };
 		snprintf(args, sizeof(args), "\"page\":\"%s\",\"seq\":%" PRIu64,
 			 pg, f->rel_seq);
 		x->events -= 2;   /* room() counted all four */
-		slice(x, f->page == TRACE_PAGE_IO ? "release io" : dev ? "release mtimecmp" : "release", "ownership",
+		slice(x, rel_name[dom], "ownership",
 		      f->rel_hart, f->rel_ts, f->rel_ts, args);
 		ev_begin(x, "s", "ownership", "ownership", f->rel_hart, f->rel_ts);
 		fprintf(x->out, ",\"id\":%" PRIu64 "}", id);
 		snprintf(args, sizeof(args), "\"page\":\"%s\",\"after\":\"%u:%" PRIu64 "\"",
 			 pg, f->rel_hart, f->rel_seq);
-		slice(x, f->page == TRACE_PAGE_IO ? "acquire io" : dev ? "acquire mtimecmp" : "acquire", "ownership",
+		slice(x, acq_name[dom], "ownership",
 		      f->acq_hart, f->acq_ts, f->acq_ts, args);
 		ev_begin(x, "f", "ownership", "ownership", f->acq_hart, f->acq_ts);
 		fprintf(x->out, ",\"bp\":\"e\",\"id\":%" PRIu64 "}", id);

@@ -8,7 +8,7 @@
 /* Register map of the SiFive CLINT as QEMU virt places it. */
 #define MSIP_BASE 0x0000u
 #define MTIMECMP_BASE CLINT_MTIMECMP_OFF
-#define MTIME_OFF 0xbff8u
+#define MTIME_OFF CLINT_MTIME_OFF
 
 #define MIP_MSIP (1ull << 3)
 #define MIP_MTIP (1ull << 7)

@@ -42,12 +42,6 @@ uint32_t trace_crc32(uint32_t crc, const void *data, size_t len)
 	pthread_once(&crc_once, crc_init);
 	const uint8_t *p = data;
 	crc = ~crc;
-	size_t head = (size_t)(-(uintptr_t)p & 7);
-	if (head > len)
-		head = len;
-	crc = crc_bytes(crc, p, head);
-	p += head;
-	len -= head;
 	for (; len >= 8; p += 8, len -= 8) {
 		/* The reflected CRC takes the bytes in memory order: the
 		 * low word holds the first four, whatever the host order. */

@@ -19,8 +19,8 @@ const char *trace_page_name(uint64_t page, char *buf, size_t len)
 {
 	if (page == TRACE_PAGE_IO)
 		snprintf(buf, len, "io");
-	else if (page - TRACE_PAGE_TIMECMP0 < TRACE_PAGE_TIMECMP_N)
-		snprintf(buf, len, "mtimecmp %u", (unsigned)(page - TRACE_PAGE_TIMECMP0));
+	else if (trace_page_timecmp_hart(page) >= 0)
+		snprintf(buf, len, "mtimecmp %d", trace_page_timecmp_hart(page));
 	else
 		snprintf(buf, len, "%#" PRIx64, page << 12);
 	return buf;

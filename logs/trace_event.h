@@ -79,11 +79,17 @@ const char *trace_kind_name(unsigned kind);
 /* How logs and tools name an event's page: "io", "mtimecmp N" or the
  * physical address of the page. Returns buf. */
 const char *trace_page_name(uint64_t page, char *buf, size_t len);
+/* The hart whose mtimecmp domain an event's page names, or -1. */
+static inline int trace_page_timecmp_hart(uint64_t page)
+{
+	return page - TRACE_PAGE_TIMECMP0 < TRACE_PAGE_TIMECMP_N ?
+	       (int)(page - TRACE_PAGE_TIMECMP0) : -1;
+}
 /* Whether an event's page is a RAM page (not a device domain). */
 static inline bool trace_page_is_ram(uint64_t page)
 {
 	return page != TRACE_PAGE_IO && page != TRACE_PAGE_ALL &&
-	       page - TRACE_PAGE_TIMECMP0 >= TRACE_PAGE_TIMECMP_N;
+	       trace_page_timecmp_hart(page) < 0;
 }
 /* Kind by name (case-insensitive), 0 if unknown. */
 unsigned trace_kind_by_name(const char *name);

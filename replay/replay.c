@@ -158,8 +158,9 @@ static bool page_to_index(struct rr_hart *rh, uint64_t page, uint64_t *idx)
 		*idx = 0;
 		return true;
 	}
-	if (rr->timecmp && page - TRACE_PAGE_TIMECMP0 < rr->nharts) {
-		*idx = rr->npages + 1 + (page - TRACE_PAGE_TIMECMP0);
+	int t = trace_page_timecmp_hart(page);
+	if (rr->timecmp && t >= 0 && (unsigned)t < rr->nharts) {
+		*idx = rr_timecmp_index(rr, (unsigned)t);
 		return true;
 	}
 	uint64_t first = RAM_BASE >> PAGE_SHIFT;

@@ -46,7 +46,7 @@ uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked)
 	}
 	uint64_t cmp = CLINT_BASE + CLINT_MTIMECMP_OFF;
 	if (rr->timecmp && paddr >= cmp && paddr - cmp < 8ull * rr->nharts)
-		return rr->npages + 1 + (paddr - cmp) / 8;
+		return rr_timecmp_index(rr, (unsigned)((paddr - cmp) / 8));
 	return 0;
 }
 
@@ -56,7 +56,7 @@ _Static_assert(MAX_HARTS <= TRACE_PAGE_TIMECMP_N, "a page number for every hart'
 uint64_t rr_index_page(const struct rr *rr, uint64_t idx)
 {
 	if (idx > rr->npages)
-		return TRACE_PAGE_TIMECMP0 + (idx - rr->npages - 1);
+		return TRACE_PAGE_TIMECMP0 + (idx - rr_timecmp_index(rr, 0));
 	return idx ? (RAM_BASE >> PAGE_SHIFT) + idx - 1 : RR_PAGE_IO;
 }
 

@@ -185,6 +185,11 @@ static inline bool rr_stopping(const struct rr *rr)
 
 uint64_t rr_page_index(const struct rr *rr, uint64_t paddr, bool *tracked);
 uint64_t rr_index_page(const struct rr *rr, uint64_t idx);
+/* Hart h's mtimecmp domain (only with rr->timecmp). */
+static inline uint64_t rr_timecmp_index(const struct rr *rr, unsigned h)
+{
+	return rr->npages + 1 + h;
+}
 /* A domain that is not a RAM page: held exclusively, never in a TLB. */
 static inline bool rr_index_is_device(const struct rr *rr, uint64_t idx)
 {

@@ -73,10 +73,10 @@ int main(int argc, char **argv)
 			/* A hart's acquisition of its own mtimecmp domain made
 			 * the next hart's: the timer write then is one the log
 			 * never authorized. */
+			int t = trace_page_timecmp_hart(e.page);
 			if (!done && !strcmp(mode, "timecmp") && e.kind == TRACE_EV_ACQUIRE &&
-			    e.page - TRACE_PAGE_TIMECMP0 < trace_nharts(r)) {
-				uint64_t t = e.page - TRACE_PAGE_TIMECMP0;
-				e.page = TRACE_PAGE_TIMECMP0 + (t + 1) % trace_nharts(r);
+			    t >= 0 && (unsigned)t < trace_nharts(r)) {
+				e.page = TRACE_PAGE_TIMECMP0 + ((unsigned)t + 1) % trace_nharts(r);
 				printf("changed mtimecmp ACQUIRE: hart %u seq %llu icount %llu\n", h,
 				       (unsigned long long)seq, (unsigned long long)e.icount);
 				done = true;
