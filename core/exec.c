@@ -493,6 +493,18 @@ CASE(FENCE) {
 	atomic_thread_fence(memory_order_seq_cst);
 	NEXT;
 }
+CASE(PAUSE) {
+	/* A hint that the hart spins (Linux's cpu_relax): a recording
+	 * leaves exec_run after it, and the recorder may let the host CPU
+	 * go to a hart that is not running (rr.c spin_sleep). */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (h->rr && !machine_replaying(h->m)) {
+		h->spin_hint = true;
+		atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
+		END_AFTER();
+	}
+	NEXT;
+}
 CASE(FENCE_I) {
 	tb_fence_i(h);
 	if (h->rr) {

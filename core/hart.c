@@ -26,7 +26,6 @@
 #define HART_INJECT_QUANTUM 1000ull
 
 /* mip bits driven from outside the hart (CLINT, PLIC). */
-#define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
 
 struct hart *hart_new(struct machine *m, unsigned id)
 {
@@ -136,10 +135,10 @@ bool hart_safe_point(struct hart *h)
 		pthread_mutex_unlock(&h->m->io_lock);
 	}
 	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
-	if (h->rr && (async & ASYNC_MIP_MASK) != h->mip_ext)
-		h->m->hooks->mip(h, async & ASYNC_MIP_MASK);
-	h->mip_ext = async & ASYNC_MIP_MASK;
-	h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
+	if (h->rr && (async & HART_ASYNC_MIP) != h->mip_ext)
+		h->m->hooks->mip(h, async & HART_ASYNC_MIP);
+	h->mip_ext = async & HART_ASYNC_MIP;
+	h->mip = (h->mip & ~HART_ASYNC_MIP) | h->mip_ext | h->mip_sw_seip;
 	if (h->in_wfi) {
 		if (!trap_wfi_wakeup(h))
 			return true;

@@ -10,6 +10,9 @@
 #include "core/riscv.h"
 #include "core/trigger.h"
 
+/* The mip bits devices and other harts set (async_mip). */
+#define HART_ASYNC_MIP (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
+
 struct machine;
 struct tb_cache;
 struct hdbg;
@@ -132,6 +135,9 @@ struct hart {
 
 	/* WFI: the hart sleeps on cond until kicked (shared: under wfi_lock). */
 	bool in_wfi;
+	/* Recording: the block just run executed a PAUSE (a spin loop's
+	 * hint); the recorder's boundary hook reads and clears it. */
+	bool spin_hint;
 	pthread_mutex_t wfi_lock;
 	pthread_cond_t wfi_cond;
 

@@ -10,6 +10,7 @@
 
 #include "core/decode.h"
 #include "core/fp_exec.h"
+#include "core/machine.h"
 #include "core/riscv.h"
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -153,6 +154,7 @@ struct cx {
 	const uint8_t *rx;            /* b.start's address in the rx view */
 	const uint8_t *epilogue;      /* emit_epilogue's, in the rx view */
 	bool fp_fast;                 /* the hart may use the host FPU */
+	bool recording;               /* PAUSE ends the block (exec.c) */
 	bool fma3;                    /* the host has FMA3 */
 	struct fixup fix[2 * (TB_MAX_INSNS + 1)];
 	unsigned nfix;
@@ -809,6 +811,11 @@ static enum emit_result emit_op(struct cx *c, const struct op *op, unsigned k)
 	case INSN_SRLW: emit_shift_r(c, op, SH_SHR, false); return EM_NEXT;
 	case INSN_SRAW: emit_shift_r(c, op, SH_SAR, false); return EM_NEXT;
 	case INSN_FENCE: x86_mfence(b); return EM_NEXT;
+	case INSN_PAUSE:
+		if (c->recording)
+			return EM_NO; /* the interpreter ends the block (exec.c) */
+		x86_mfence(b);
+		return EM_NEXT;
 	case INSN_FLW: emit_fload(c, op, k, 4); return EM_NEXT;
 	case INSN_FLD: emit_fload(c, op, k, 8); return EM_NEXT;
 	case INSN_FSW: emit_fstore(c, op, k, 4); return EM_NEXT;
@@ -890,6 +897,7 @@ bool jit_compile(struct hart *h, struct tb *tb)
 	c.rx = j->rx + j->used;
 	c.epilogue = j->rx;
 	c.fp_fast = !h->fpu_soft;
+	c.recording = h->rr && !machine_replaying(h->m);
 	c.fma3 = j->fma3;
 	rc_reset(&c.rc, &c.b);
 	emit_prologue(&c);

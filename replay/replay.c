@@ -21,7 +21,6 @@
 #include "core/hdbg.h"
 #include "core/trap.h"
 
-#define ASYNC_MIP_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
 #define STUCK_NS 5000000000ull     /* parallel: no progress anywhere this long */
 /* Parallel: polls of a dependency before sleeping on it, and the longest
  * sleep (the stuck and stopping checks run between sleeps). */
@@ -441,8 +440,8 @@ static int process_boundary(struct rr_hart *rh)
 				return BOUNDARY_STOP;
 			break;
 		case TRACE_EV_MIP:
-			h->mip_ext = e->value & ASYNC_MIP_MASK;
-			h->mip = (h->mip & ~ASYNC_MIP_MASK) | h->mip_ext | h->mip_sw_seip;
+			h->mip_ext = e->value & HART_ASYNC_MIP;
+			h->mip = (h->mip & ~HART_ASYNC_MIP) | h->mip_ext | h->mip_sw_seip;
 			consumed(rh);
 			break;
 		case TRACE_EV_INPUT:

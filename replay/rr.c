@@ -10,6 +10,7 @@
 #include "replay/rr_internal.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@
  * longest sleep (stopping and pauses are checked between sleeps). */
 #define RR_WAIT_SPINS 64
 #define RR_WAIT_SLEEP_NS 1000000L
+/* The longest sleep after a PAUSE (spin_sleep). */
+#define SPIN_SLEEP_NS 100000L
 /* With run tokens: instructions between slice checks (~0.5 ms). */
 #define RR_SCHED_QUANTUM 100000ull
 
@@ -237,11 +240,15 @@ static bool try_proxy(struct rr_hart *t)
 						     memory_order_acquire,
 						     memory_order_relaxed))
 		return false;
+	bool answered = false;
 	if (atomic_load_explicit(&t->mail, memory_order_acquire)) {
 		rr_service_mailbox(t, false);
 		t->stats.proxied++;
+		answered = true;
 	}
 	atomic_store_explicit(&t->self, RR_SELF_PARKED, memory_order_release);
+	if (answered && atomic_load_explicit(&t->spin_sleeping, memory_order_acquire))
+		hart_kick(t->h);
 	return true;
 }
 
@@ -639,6 +646,50 @@ static void rr_record_mip(struct hart *h, uint64_t ext)
 	emit(h->rr, &ev, false);
 }
 
+/*
+ * The guest spins (it ran a PAUSE): a spin loop reads memory this hart
+ * holds, and what it waits for cannot change before another hart takes
+ * one of those pages from it (a revocation, which another hart answers
+ * for it while it sleeps parked, and then wakes it), an interrupt comes
+ * (a kick) or the time moves on. With more harts than host CPUs the
+ * hart that would end the spin is often one whose thread is not running:
+ * sleeping a little gives it the CPU, where spinning kept it. A spin on
+ * the time alone (udelay) goes on after SPIN_SLEEP_NS. Timing only: the
+ * hart executes the same instructions; only fewer of them spin.
+ */
+static void spin_sleep(struct rr_hart *rh)
+{
+	struct hart *h = rh->h;
+	struct machine *m = h->m;
+	atomic_store_explicit(&h->exit_request, 0, memory_order_seq_cst);
+	atomic_store_explicit(&rh->spin_sleeping, 1, memory_order_seq_cst);
+	rh->at_boundary = true;
+	rr_park(rh);
+	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
+	if (!atomic_load_explicit(&rh->mail, memory_order_seq_cst) && !rh->deferred &&
+	    (async & HART_ASYNC_MIP) == h->mip_ext && !rr_stopping(rh->rr) &&
+	    !atomic_load_explicit(&m->pause.requested, memory_order_acquire)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts); /* wfi_cond's clock */
+		ts.tv_nsec += SPIN_SLEEP_NS;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&h->wfi_lock);
+		while (!atomic_load_explicit(&h->exit_request, memory_order_acquire) &&
+		       pthread_cond_timedwait(&h->wfi_cond, &h->wfi_lock, &ts) != ETIMEDOUT)
+			;
+		pthread_mutex_unlock(&h->wfi_lock);
+		rh->stats.spin_sleeps++;
+	}
+	rr_unpark(rh);
+	atomic_store_explicit(&rh->spin_sleeping, 0, memory_order_relaxed);
+	rh->at_boundary = false;
+	/* The hart's loop goes through its safe point next. */
+	atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
+}
+
 /* Requests held back too long for a reservation are answered; DIGESTs. */
 static void rr_record_boundary(struct hart *h)
 {
@@ -653,6 +704,12 @@ static void rr_record_boundary(struct hart *h)
 		struct trace_event ev = { .kind = TRACE_EV_DIGEST, .value = rr_digest(h) };
 		emit(rh, &ev, false);
 		rh->next_digest = h->icount + rh->rr->digest_every;
+	}
+	if (h->spin_hint) {
+		h->spin_hint = false;
+		rh->stats.spin_hints++;
+		if (!h->in_wfi)
+			spin_sleep(rh);
 	}
 	/* A WFI ends the block and core's loop sleeps next: without the
 	 * token (the budget hook takes one again before the hart runs). */

@@ -59,6 +59,9 @@ struct rr_rec_stats {
 	 * tokens given away at a slice's end. */
 	uint64_t tok_waits, tok_ns, tok_slices;
 	uint64_t proxied;         /* mailbox rounds answered by another hart */
+	/* PAUSEs that ended a block, and the sleeps after them (rr.c
+	 * spin_sleep: the others had a request or interrupt to answer). */
+	uint64_t spin_hints, spin_sleeps;
 };
 
 /* Record --stats: one page's transfers, written by the acquiring hart
@@ -108,6 +111,9 @@ struct rr_hart {
 	 * (PROXY) and answer its mailbox for it, instead of waiting for
 	 * its thread to be scheduled (rr.c try_proxy). */
 	_Atomic int self;
+	/* Record: asleep after a PAUSE (rr.c spin_sleep), parked; whoever
+	 * answers its mailbox for it also wakes it (its spin may be over). */
+	_Atomic int spin_sleeping;
 	/* Replay. */
 	_Atomic uint64_t applied; /* events applied, published (release) */
 	_Atomic int finished;     /* this hart's replay thread is done */

@@ -101,10 +101,10 @@ static void print_harts(const struct rr *rr, FILE *f)
 		fprintf(f, "rrv: stats: hart %u acquires=%" PRIu64 " handshakes=%" PRIu64
 			" releases=%" PRIu64 " wait_ms=%.1f lock_ms=%.1f max_wait_us=%.0f"
 			" waits<10us=%" PRIu64 " <100us=%" PRIu64 " <1ms=%" PRIu64
-			" >=1ms=%" PRIu64 "\n", i, s->acquires, s->handshakes, s->releases,
-			(double)s->wait_ns / 1e6, (double)s->lock_ns / 1e6,
-			(double)s->max_wait_ns / 1e3, s->bins[0], s->bins[1], s->bins[2],
-			s->bins[3]);
+			" >=1ms=%" PRIu64 " pauses=%" PRIu64 " spin_sleeps=%" PRIu64 "\n", i, s->acquires,
+			s->handshakes, s->releases, (double)s->wait_ns / 1e6,
+			(double)s->lock_ns / 1e6, (double)s->max_wait_ns / 1e3, s->bins[0],
+			s->bins[1], s->bins[2], s->bins[3], s->spin_hints, s->spin_sleeps);
 		if (rr->sched.on)
 			fprintf(f, "rrv: stats: hart %u run-token waits=%" PRIu64
 				" wait_ms=%.1f slices_ended=%" PRIu64 " answered_by_others=%" PRIu64 "\n",

@@ -42,7 +42,7 @@ replay() {
 	fi
 }
 
-for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39 trap_storm rv64mi_trigger; do
+for spec in amo_counter lrsc_lock pause_lock ipi_pingpong smc_crosshart uart_echo timer_irq smode_sv39 trap_storm rv64mi_trigger; do
 	for smp in 2 4; do
 		name=$spec-smp$smp
 		extra=
@@ -59,6 +59,19 @@ for spec in amo_counter lrsc_lock ipi_pingpong smc_crosshart uart_echo timer_irq
 		replay "$name" serial --serial
 	done
 done
+
+# PAUSE (Zihintpause) is a spin's hint: a recording leaves exec_run after
+# each and may sleep there. Every hart of pause_lock runs a delay loop
+# with PAUSE, so each counts some; and the ticket lock, whose waiters
+# spin with PAUSE, replays exactly (above) with its total intact.
+record pause_lock-stats 4 --stats "$gdir/pause_lock.elf"
+pauses=$(sed -n 's/^rrv: stats: hart [0-9]* .* pauses=\([0-9]*\) .*/\1/p' "$out/pause_lock-stats.err")
+if [ "$rec_status" -eq 0 ] && [ "$(echo "$pauses" | grep -c '^[1-9]')" -eq 4 ] &&
+   grep -q 'pause_lock: 4 harts ok' "$out/pause_lock-stats.out"; then
+	ok "pause_lock-smp4: every hart's PAUSEs end its runs ($(echo $pauses))"
+else
+	bad "pause_lock-smp4 --stats: exit $rec_status, PAUSEs per hart: $(echo $pauses)"
+fi
 
 # Every hart programs its own timer: format 1.2 gives each mtimecmp its own
 # ownership domain, so each hart acquires its own once, from nobody, and
