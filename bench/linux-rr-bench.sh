@@ -6,7 +6,9 @@
 #   (b) an 8-hart (1 GB) boot to the shell, then poweroff.
 # Prints wall times, record/run and replay/record, and the guest instruction
 # counts (--stats) of each, which show how much more the guest spins when
-# recorded (its harts wait on harts whose host thread is not running).
+# recorded (its harts wait on harts whose host thread is not running), and
+# how long a chain of instructions the recording's dependencies force one
+# after another (bench/replay-bound.py), which bounds any parallel replay.
 #
 # usage: linux-rr-bench.sh [--rrv PATH] [--base PATH] [--files DIR]
 #                          [--runs N] [--loops N] [--timeout S] [--only 4|8]
@@ -116,6 +118,12 @@ one() {
 	{ [ $st = 0 ] && grep -q "replay identical" "$log.err" &&
 		cmp -s "$out/$k.rec.out" "$log.out"; } ||
 		fail "$who replay ($case harts) round $r: exit status $st, not identical" "$log.err"
+	# What the recording's dependencies leave to a parallel replay
+	# (bench/replay-bound.py): untimed, between the timed runs.
+	python3 "$(dirname "$0")/replay-bound.py" "$out/$k.rrv" --rrv "$bin" --cpus "$(nproc)" \
+		>"$out/$k-bound-$r" 2>&1 &&
+		sed -n 's/.*parallel replay on [0-9]* CPUs: at least \([0-9]*\)%.*/\1/p' \
+			"$out/$k-bound-$r" >>"$out/$k-bound.t"
 	rm -f "$out/$k.rrv"
 }
 
@@ -126,6 +134,7 @@ whos=new
 for who in $whos; do
 	for c in $cases; do
 		for s in run record replay; do : >"$out/$who-$c-$s.t"; : >"$out/$who-$c-$s.i"; done
+		: >"$out/$who-$c-bound.t"
 	done
 done
 load0=$(load)
@@ -173,5 +182,8 @@ for c in $cases; do
 		printf '    record/run = %.2f (target <= %s)   replay/record = %.2f (target <= 1.0)   recorded/run insns = %.2f\n' \
 			"$(echo "$rec / $run" | bc -l)" "$target" "$(echo "$rep / $rec" | bc -l)" \
 			"$(echo "$(median <"$out/$who-$c-record.i") / $(median <"$out/$who-$c-run.i")" | bc -l)"
+		[ ! -s "$out/$who-$c-bound.t" ] ||
+			printf '    replay bound: a parallel replay on %s CPUs does at least %s%% of a serialized one'"'"'s work\n      one after another (the dependency chain, bench/replay-bound.py)\n' \
+				"$(nproc)" "$(median <"$out/$who-$c-bound.t")"
 	done
 done

@@ -13,7 +13,7 @@ tmp=${TMPDIR:-/tmp}/rrv-jit-guests.$$
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 # Guests whose instruction count depends on host timing (they spin on mtime).
-timed=" rv64mi timer_irq irq_count idle_wfi ipi_pingpong uart_echo "
+timed=" rv64mi timer_irq irq_count idle_wfi ipi_pingpong uart_echo pause_lock "
 fail=0 n=0
 
 run() { # name smp mode input
