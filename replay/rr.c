@@ -19,6 +19,7 @@
 #include "core/hart.h"
 #include "core/mmu.h"
 #include "core/tb.h"
+#include "core/trap.h"
 #include "devices/clint.h"
 #include "devices/plic.h"
 #include "devices/uart.h"
@@ -651,7 +652,8 @@ static void rr_record_mip(struct hart *h, uint64_t ext)
  * holds, and what it waits for cannot change before another hart takes
  * one of those pages from it (a revocation, which another hart answers
  * for it while it sleeps parked, and then wakes it), an interrupt comes
- * (a kick) or the time moves on. With more harts than host CPUs the
+ * (a kick; one already pending and enabled means no sleep) or the time
+ * moves on. With more harts than host CPUs the
  * hart that would end the spin is often one whose thread is not running:
  * sleeping a little gives it the CPU, where spinning kept it. A spin on
  * the time alone (udelay) goes on after SPIN_SLEEP_NS. Timing only: the
@@ -667,7 +669,8 @@ static void spin_sleep(struct rr_hart *rh)
 	rr_park(rh);
 	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
 	if (!atomic_load_explicit(&rh->mail, memory_order_seq_cst) && !rh->deferred &&
-	    (async & HART_ASYNC_MIP) == h->mip_ext && !rr_stopping(rh->rr) &&
+	    (async & HART_ASYNC_MIP) == h->mip_ext && !trap_wfi_wakeup(h) &&
+	    !rr_stopping(rh->rr) &&
 	    !atomic_load_explicit(&m->pause.requested, memory_order_acquire)) {
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts); /* wfi_cond's clock */
@@ -676,6 +679,9 @@ static void spin_sleep(struct rr_hart *rh)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
+		/* Asleep it needs no run token (the budget hook takes one
+		 * again before the hart runs). */
+		rr_sched_give(rh, -1);
 		pthread_mutex_lock(&h->wfi_lock);
 		while (!atomic_load_explicit(&h->exit_request, memory_order_acquire) &&
 		       pthread_cond_timedwait(&h->wfi_cond, &h->wfi_lock, &ts) != ETIMEDOUT)
