@@ -25,8 +25,6 @@
  * raises a second are 20 us apart). */
 #define HART_INJECT_QUANTUM 1000ull
 
-/* mip bits driven from outside the hart (CLINT, PLIC). */
-
 struct hart *hart_new(struct machine *m, unsigned id)
 {
 	struct hart *h = calloc(1, sizeof(*h));
@@ -43,7 +41,7 @@ struct hart *hart_new(struct machine *m, unsigned id)
 		return NULL;
 	}
 	pthread_mutex_init(&h->wfi_lock, NULL);
-	/* Monotonic, the clock mtime runs on: wfi_sleep's timed wait. */
+	/* Monotonic, the clock mtime runs on: hart_nap's timed wait. */
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -151,29 +149,39 @@ bool hart_safe_point(struct hart *h)
 	return true;
 }
 
+bool hart_nap(struct hart *h, uint64_t ns)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (ns != UINT64_MAX) {
+		uint64_t t = (uint64_t)ts.tv_nsec + ns;
+		ts.tv_sec += (time_t)(t / 1000000000ull);
+		ts.tv_nsec = (long)(t % 1000000000ull);
+	}
+	bool timed_out = false;
+	pthread_mutex_lock(&h->wfi_lock);
+	while (!atomic_load_explicit(&h->exit_request, memory_order_acquire)) {
+		if (ns == UINT64_MAX) {
+			pthread_cond_wait(&h->wfi_cond, &h->wfi_lock);
+		} else if (pthread_cond_timedwait(&h->wfi_cond, &h->wfi_lock, &ts) == ETIMEDOUT) {
+			timed_out = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&h->wfi_lock);
+	return timed_out;
+}
+
 static void wfi_sleep(struct hart *h)
 {
 	/* Hart 0 owes spurious raises by guest time even while the guest
 	 * idles (--inject): it wakes itself for the next, which then takes
 	 * it out of WFI if the guest enabled the source. */
 	uint64_t ticks = h->id == 0 ? machine_inject_wait(h->m) : UINT64_MAX;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (ticks != UINT64_MAX) {
-		uint64_t ns = (uint64_t)ts.tv_nsec + ticks * (1000000000ull / CLINT_TIMEBASE_HZ);
-		ts.tv_sec += (time_t)(ns / 1000000000ull);
-		ts.tv_nsec = (long)(ns % 1000000000ull);
-	}
-	pthread_mutex_lock(&h->wfi_lock);
-	while (!atomic_load_explicit(&h->exit_request, memory_order_acquire)) {
-		if (ticks == UINT64_MAX) {
-			pthread_cond_wait(&h->wfi_cond, &h->wfi_lock);
-		} else if (pthread_cond_timedwait(&h->wfi_cond, &h->wfi_lock, &ts) == ETIMEDOUT) {
-			atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
-			break;
-		}
-	}
-	pthread_mutex_unlock(&h->wfi_lock);
+	uint64_t ns = ticks == UINT64_MAX ? UINT64_MAX :
+		      ticks * (1000000000ull / CLINT_TIMEBASE_HZ);
+	if (hart_nap(h, ns))
+		atomic_store_explicit(&h->exit_request, 1, memory_order_relaxed);
 }
 
 void *hart_thread(void *arg)

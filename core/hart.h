@@ -186,6 +186,9 @@ void hart_reset(struct hart *h, uint64_t entry, uint64_t a1);
 
 /* Make the hart reach a safe point soon; wakes it from WFI. Any thread. */
 void hart_kick(struct hart *h);
+/* The hart's own thread: sleep until a kick (exit_request set) or ns
+ * pass (UINT64_MAX: no limit); true when the time ran out. */
+bool hart_nap(struct hart *h, uint64_t ns);
 
 /* Raise or lower externally driven mip bits and kick. Any thread. */
 void hart_set_async_mip(struct hart *h, uint64_t bits, bool level);

@@ -10,7 +10,6 @@
 #include "replay/rr_internal.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +30,7 @@
 #define RR_WAIT_SPINS 64
 #define RR_WAIT_SLEEP_NS 1000000L
 /* The longest sleep after a PAUSE (spin_sleep). */
-#define SPIN_SLEEP_NS 100000L
+#define SPIN_SLEEP_NS 100000ull
 /* With run tokens: instructions between slice checks (~0.5 ms). */
 #define RR_SCHED_QUANTUM 100000ull
 
@@ -653,11 +652,11 @@ static void rr_record_mip(struct hart *h, uint64_t ext)
  * one of those pages from it (a revocation, which another hart answers
  * for it while it sleeps parked, and then wakes it), an interrupt comes
  * (a kick; one already pending and enabled means no sleep) or the time
- * moves on. With more harts than host CPUs the
- * hart that would end the spin is often one whose thread is not running:
- * sleeping a little gives it the CPU, where spinning kept it. A spin on
- * the time alone (udelay) goes on after SPIN_SLEEP_NS. Timing only: the
- * hart executes the same instructions; only fewer of them spin.
+ * moves on. With more harts than host CPUs the hart that would end the
+ * spin is often one whose thread is not running: sleeping a little gives
+ * it the CPU, where spinning kept it. A spin on the time alone (udelay)
+ * goes on after SPIN_SLEEP_NS. Timing only: the hart executes the same
+ * instructions; only fewer of them spin.
  */
 static void spin_sleep(struct rr_hart *rh)
 {
@@ -672,21 +671,10 @@ static void spin_sleep(struct rr_hart *rh)
 	    (async & HART_ASYNC_MIP) == h->mip_ext && !trap_wfi_wakeup(h) &&
 	    !rr_stopping(rh->rr) &&
 	    !atomic_load_explicit(&m->pause.requested, memory_order_acquire)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts); /* wfi_cond's clock */
-		ts.tv_nsec += SPIN_SLEEP_NS;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
 		/* Asleep it needs no run token (the budget hook takes one
 		 * again before the hart runs). */
 		rr_sched_give(rh, -1);
-		pthread_mutex_lock(&h->wfi_lock);
-		while (!atomic_load_explicit(&h->exit_request, memory_order_acquire) &&
-		       pthread_cond_timedwait(&h->wfi_cond, &h->wfi_lock, &ts) != ETIMEDOUT)
-			;
-		pthread_mutex_unlock(&h->wfi_lock);
+		hart_nap(h, SPIN_SLEEP_NS);
 		rh->stats.spin_sleeps++;
 	}
 	rr_unpark(rh);
