@@ -25,8 +25,9 @@ rr-selftest: $(RR_SELFTEST) guests
 
 # lrsc_lock runs on 2 harts here: its 4-hart recordings can hold a million
 # cross-hart dependencies, which TSan makes very slow to replay on 2 cores.
+# pause_lock: the recorder's sleep after PAUSE and the proxy's wake.
 tsan-rr-test: $(RRV) guests
-	@st=0; for g in amo_counter lrsc_lock ipi_pingpong uart_echo; do \
+	@st=0; for g in amo_counter lrsc_lock pause_lock ipi_pingpong uart_echo; do \
 	    in=; [ $$g = uart_echo ] && in="--input tests/guests/uart_echo.in"; \
 	    n=4; [ $$g = lrsc_lock ] && n=2; \
 	    $(RRV) record -o $(BUILD)/tsan-$$g.rrv --smp $$n $$in $(BUILD)/guests/$$g.elf >/dev/null || st=1; \

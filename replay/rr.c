@@ -664,20 +664,25 @@ static void spin_sleep(struct rr_hart *rh)
 	struct machine *m = h->m;
 	atomic_store_explicit(&h->exit_request, 0, memory_order_seq_cst);
 	atomic_store_explicit(&rh->spin_sleeping, 1, memory_order_seq_cst);
+	/* The hart's own state is read before it parks: from then on a
+	 * proxy may answer its mailbox (and clear `deferred`). Later
+	 * changes to async_mip kick it. */
+	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
+	bool quiet = !rh->deferred && (async & HART_ASYNC_MIP) == h->mip_ext &&
+		     !trap_wfi_wakeup(h);
 	rh->at_boundary = true;
 	rr_park(rh);
-	uint64_t async = atomic_load_explicit(&h->async_mip, memory_order_acquire);
-	if (!atomic_load_explicit(&rh->mail, memory_order_seq_cst) && !rh->deferred &&
-	    (async & HART_ASYNC_MIP) == h->mip_ext && !trap_wfi_wakeup(h) &&
-	    !rr_stopping(rh->rr) &&
-	    !atomic_load_explicit(&m->pause.requested, memory_order_acquire)) {
+	bool sleep = quiet && !atomic_load_explicit(&rh->mail, memory_order_seq_cst) &&
+		     !rr_stopping(rh->rr) &&
+		     !atomic_load_explicit(&m->pause.requested, memory_order_acquire);
+	if (sleep) {
 		/* Asleep it needs no run token (the budget hook takes one
 		 * again before the hart runs). */
 		rr_sched_give(rh, -1);
 		hart_nap(h, SPIN_SLEEP_NS);
-		rh->stats.spin_sleeps++;
 	}
 	rr_unpark(rh);
+	rh->stats.spin_sleeps += sleep;
 	atomic_store_explicit(&rh->spin_sleeping, 0, memory_order_relaxed);
 	rh->at_boundary = false;
 	/* The hart's loop goes through its safe point next. */
